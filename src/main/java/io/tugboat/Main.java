@@ -1,3 +1,173 @@
 package io.tugboat;
-/** placeholder */
-public final class Main { public static void main(String[] a) {} }
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.ClusterSingleton;
+import akka.cluster.typed.Join;
+import akka.cluster.typed.SingletonActor;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.tugboat.api.ApiServer;
+import io.tugboat.api.ApiSettings;
+import io.tugboat.audit.AuditLog;
+import io.tugboat.controllers.NamespaceLifecycle;
+import io.tugboat.model.Json;
+import io.tugboat.model.ResourceRegistry;
+import io.tugboat.model.ResourceType;
+import io.tugboat.store.ObjectEntity;
+import io.tugboat.store.ObjectKey;
+import io.tugboat.store.ObjectStore;
+import io.tugboat.store.RequestInfo;
+import io.tugboat.store.WatchCache;
+import io.tugboat.store.WatchCacheFeeder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up: {@code serve --data DIR --port PORT} runs a node (both roles by default), {@code --config FILE}
+ * runs one from a configuration file, {@code audit ...} prints the journal's history while the node is down.
+ */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> rest = new ArrayList<>(List.of(args));
+    String command = !rest.isEmpty() && !rest.get(0).startsWith("-") ? rest.remove(0) : "serve";
+    Map<String, String> opts = new HashMap<>();
+    List<String> positional = new ArrayList<>();
+    for (int i = 0; i < rest.size(); i++) {
+      String a = rest.get(i);
+      if (a.startsWith("-") && i + 1 < rest.size()) {
+        opts.put(a.replaceFirst("^-+", ""), rest.get(++i));
+      } else {
+        positional.add(a);
+      }
+    }
+    switch (command) {
+      case "serve" -> serve(config(opts, false));
+      case "audit" -> audit(config(opts, true), positional.isEmpty() ? "" : positional.get(0),
+          opts.getOrDefault("n", opts.getOrDefault("namespace", "default")), opts.getOrDefault("since", ""));
+      default -> {
+        System.err.println("usage: tugboat.jar serve [--data DIR] [--port PORT] [--config FILE]\n"
+            + "       tugboat.jar audit [TYPE/NAME] [-n NS] [--since DURATION] --data DIR");
+        System.exit(2);
+      }
+    }
+  }
+
+  /** The configuration: --config FILE (or the defaults), then --data and --port, and the data dir's PKI. */
+  static Config config(Map<String, String> opts, boolean local) {
+    Map<String, Object> overrides = new HashMap<>();
+    String data = opts.get("data");
+    if (data != null) {
+      overrides.put("tugboat.data-dir", Path.of(data).toAbsolutePath().toString());
+    }
+    if (opts.containsKey("port")) {
+      overrides.put("tugboat.api.port", Integer.parseInt(opts.get("port")));
+    }
+    if (local) {
+      overrides.put("akka.actor.provider", "local");
+      overrides.put("akka.loglevel", "WARNING");
+      overrides.put("akka.coordinated-shutdown.exit-jvm", "off");
+    }
+    Config app = ConfigFactory.parseResourcesAnySyntax("application");
+    Config base = opts.containsKey("config")
+        ? ConfigFactory.parseFile(Path.of(opts.get("config")).toFile()).withFallback(app) : app;
+    Config config = ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(base));
+    Path pki = Path.of(config.getString("tugboat.data-dir"), "pki");
+    Map<String, Object> tls = new HashMap<>();
+    if (config.getString("tugboat.api.tls-keystore").isEmpty() && Files.exists(pki.resolve("server.p12"))) {
+      tls.put("tugboat.api.tls-keystore", pki.resolve("server.p12").toString());
+      tls.put("tugboat.api.tls-keystore-password-file", pki.resolve("keystore.pass").toString());
+    }
+    if (config.getString("tugboat.api.token-file").isEmpty() && Files.exists(pki.resolve("tokens.csv"))) {
+      tls.put("tugboat.api.token-file", pki.resolve("tokens.csv").toString());
+    }
+    return ConfigFactory.parseMap(tls).withFallback(config);
+  }
+
+  static void serve(Config config) {
+    ActorSystem.create(guardian(), "tugboat", config);
+  }
+
+  /** The root actor: joins the cluster, starts sharding, the watch cache, the API and the singletons. */
+  public static Behavior<Void> guardian() {
+    return Behaviors.setup(ctx -> {
+      ActorSystem<?> system = ctx.getSystem();
+      Config config = system.settings().config();
+      Cluster cluster = Cluster.get(system);
+      if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      ObjectEntity.initSharding(system);
+      WatchCache cache = new WatchCache(config.getInt("tugboat.store.watch-window"));
+      ObjectStore store = new ObjectStore(system, cache);
+      WatchCacheFeeder.start(system, cache);
+      ClusterSingleton.get(system).init(SingletonActor.of(NamespaceLifecycle.create(store), "namespace-lifecycle"));
+      ApiSettings settings = ApiSettings.create(config);
+      cache.ready().thenCompose(rv -> {
+        try {
+          return ApiServer.start(system, store, settings);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }).thenRun(() -> createInitialNamespaces(store, config.getStringList("tugboat.namespaces.initial")))
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              log.error("Tugboat failed to start", error);
+              system.terminate();
+            } else {
+              log.info("Tugboat is serving");
+            }
+          });
+      return Behaviors.empty();
+    });
+  }
+
+  private static void createInitialNamespaces(ObjectStore store, List<String> names) {
+    ResourceType nsType = ResourceRegistry.byPath("", "v1", "namespaces").orElseThrow();
+    for (String name : names) {
+      if (store.get(ObjectKey.of(nsType, "", name)).isEmpty()) {
+        ObjectNode ns = Json.object();
+        ns.put("apiVersion", "v1");
+        ns.put("kind", "Namespace");
+        Json.meta(ns).put("name", name);
+        store.create(nsType, ns, RequestInfo.system("bootstrap", "create")).exceptionally(e -> {
+          log.debug("namespace {} not created: {}", name, e.getMessage());
+          return null;
+        });
+      }
+    }
+  }
+
+  static void audit(Config config, String object, String namespace, String since) throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tugboat-audit", config);
+    int status = 0;
+    try {
+      String text = new AuditLog(system).render(object, namespace, since).toCompletableFuture()
+          .get(5, TimeUnit.MINUTES);
+      System.out.print(text);
+    } catch (java.util.concurrent.ExecutionException e) {
+      System.err.println("error: " + e.getCause().getMessage());
+      status = 1;
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    System.exit(status);
+  }
+
+}

@@ -1,0 +1,153 @@
+package io.tugboat.api;
+
+import akka.NotUsed;
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpResponse;
+import akka.japi.Pair;
+import akka.stream.BoundedSourceQueue;
+import akka.stream.QueueOfferResult;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tugboat.model.ApiError;
+import io.tugboat.model.Json;
+import io.tugboat.model.ResourceType;
+import io.tugboat.store.ObjectStore;
+import io.tugboat.store.WatchCache;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches as Kubernetes streams them: a chunked response of one JSON event per line (ADDED, MODIFIED,
+ * DELETED, ERROR), from a resourceVersion or from now with the current objects first, with objects moving
+ * in or out of the selectors reported as ADDED or DELETED.
+ */
+final class WatchHandler {
+
+  private record Event(String type, WatchCache.Entry entry) {}
+
+  private final ActorSystem<?> system;
+  private final ObjectStore store;
+  private final int bufferSize;
+  private final Duration maxTimeout = Duration.ofMinutes(30);
+
+  WatchHandler(ActorSystem<?> system, ObjectStore store) {
+    this.system = system;
+    this.store = store;
+    this.bufferSize = system.settings().config().getInt("tugboat.store.watcher-buffer");
+  }
+
+  CompletionStage<HttpResponse> watch(ResourceHandler.Call c) {
+    Target t = c.target();
+    Selection selection = Selection.of(t.type(), c.query().get("labelSelector", ""),
+        c.query().get("fieldSelector", ""));
+    String rvParam = c.query().get("resourceVersion", "");
+    long from;
+    try {
+      from = rvParam.isEmpty() || rvParam.equals("0") ? -1 : Long.parseLong(rvParam);
+    } catch (NumberFormatException e) {
+      return CompletableFuture.completedFuture(Responses.error(ApiError.badRequest("invalid resourceVersion "
+          + rvParam)));
+    }
+    Duration timeout = c.query().number("timeoutSeconds").map(Duration::ofSeconds).orElse(maxTimeout);
+    CompletionStage<Long> caughtUp = from > store.cache().resourceVersion()
+        ? store.cache().awaitResourceVersion(from).orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> from)
+        : CompletableFuture.completedFuture(from);
+    return caughtUp.thenApply(ignored -> start(c, t, selection, from, timeout));
+  }
+
+  private HttpResponse start(ResourceHandler.Call c, Target t, Selection selection, long from, Duration timeout) {
+    Pair<BoundedSourceQueue<Event>, Source<Event, NotUsed>> queue =
+        Source.<Event>queue(bufferSize).preMaterialize(system);
+    BoundedSourceQueue<Event> q = queue.first();
+    WatchCache.Watcher watcher = new WatchCache.Watcher() {
+      @Override
+      public boolean offer(WatchCache.Change change) {
+        Event e = filter(change, selection);
+        return e == null || q.offer(e) == QueueOfferResult.enqueued();
+      }
+
+      @Override
+      public void close() {
+        q.complete();
+      }
+    };
+    WatchCache.Start start = store.cache().watch(t.type().storageKey(), t.namespace(), from, from < 0, watcher);
+    if (start.gone()) {
+      q.complete();
+      ApiError gone = new ApiError(410, "Expired", "too old resource version: " + from + " ("
+          + store.cache().resourceVersion() + ")", null, null, List.of());
+      ObjectNode ev = Json.object();
+      ev.put("type", "ERROR");
+      ev.set("object", Responses.status(gone));
+      return HttpResponse.create().withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON,
+          Source.single(line(ev))));
+    }
+    List<Event> backlog = new ArrayList<>();
+    for (WatchCache.Change change : start.backlog()) {
+      Event e = filter(change, selection);
+      if (e != null) {
+        backlog.add(e);
+      }
+    }
+    ResourceType type = t.type();
+    String includeObject = c.query().get("includeObject", "Metadata");
+    Source<ByteString, NotUsed> events = Source.from(backlog).concat(queue.second())
+        .takeWithin(timeout)
+        .map(e -> encode(type, e, c.table(), includeObject))
+        .watchTermination((mat, done) -> {
+          done.whenComplete((d, err) -> start.cancel().run());
+          return mat;
+        });
+    return HttpResponse.create().withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, events));
+  }
+
+  /** The event a watcher with these selectors sees for a change, or null when it sees none. */
+  private static Event filter(WatchCache.Change change, Selection selection) {
+    boolean before = change.previous() != null && selection.test(change.previous().object());
+    if (change.type().equals("DELETED")) {
+      return before || selection.test(change.entry().object()) ? new Event("DELETED", change.entry()) : null;
+    }
+    boolean now = selection.test(change.entry().object());
+    if (now && before) {
+      return new Event("MODIFIED", change.entry());
+    }
+    if (now) {
+      return new Event("ADDED", change.entry());
+    }
+    if (before) {
+      return new Event("DELETED", change.entry());
+    }
+    return null;
+  }
+
+  private static ByteString encode(ResourceType type, Event e, boolean table, String includeObject) {
+    ObjectNode ev = Json.object();
+    ev.put("type", e.type());
+    JsonNode obj = ResourceHandler.served(type, e.entry().object());
+    if (table) {
+      obj = Tables.table(type, List.of(obj), Long.toString(e.entry().resourceVersion()), null, includeObject,
+          Instant.now());
+    }
+    ev.set("object", obj);
+    return line(ev);
+  }
+
+  private static ByteString line(ObjectNode ev) {
+    try {
+      byte[] bytes = Json.MAPPER.writeValueAsBytes(ev);
+      return ByteString.fromArray(bytes).concat(ByteString.fromString("\n"));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package io.tugboat.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The generic write rules every kind shares, as Kubernetes' generic registry applies them: what the server
+ * owns in metadata, how status and spec writes stay apart, when generation moves, and when a deletion ends.
+ */
+public final class ObjectLifecycle {
+
+  /** What a write changed, most significant first; names the journal event. */
+  public enum Change { NONE, SPEC, STATUS, FINALIZERS, METADATA }
+
+  /** Metadata fields the server owns: clients cannot set or change them. */
+  private static final Set<String> SERVER_OWNED = Set.of("uid", "creationTimestamp", "deletionTimestamp",
+      "deletionGracePeriodSeconds", "generation", "selfLink");
+
+  private ObjectLifecycle() {}
+
+  /** RFC 3339 in seconds, as Kubernetes writes timestamps. */
+  public static String timestamp(Instant t) {
+    return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /**
+   * Prepares an object for creation: server-owned metadata set, status reset for kinds with a status
+   * subresource, defaults applied, then validated.
+   *
+   * @throws ApiException 422 Invalid naming each bad field
+   */
+  public static ObjectNode prepareCreate(ResourceType type, ObjectNode incoming, String uid, Instant now) {
+    ObjectNode obj = incoming.deepCopy();
+    obj.put("apiVersion", type.apiVersion());
+    obj.put("kind", type.kind());
+    ObjectNode meta = Json.meta(obj);
+    for (String f : SERVER_OWNED) {
+      meta.remove(f);
+    }
+    meta.remove("resourceVersion");
+    if (!type.namespaced()) {
+      meta.remove("namespace");
+    }
+    meta.put("uid", uid);
+    meta.put("creationTimestamp", timestamp(now));
+    if (tracksGeneration(type)) {
+      meta.put("generation", 1);
+    }
+    if (type.hasStatus()) {
+      obj.remove("status");
+    }
+    Admission.rulesFor(type).applyDefaults(obj);
+    List<FieldError> errors = new ArrayList<>(ObjectMetaRules.validateCreate(type, obj));
+    errors.addAll(Admission.rulesFor(type).validate(obj));
+    if (!errors.isEmpty()) {
+      throw new ApiException(ApiError.invalid(type.kind(), Json.metaText(obj, "name"), errors));
+    }
+    return obj;
+  }
+
+  /**
+   * Prepares a replacement of {@code old}: a main write keeps status, a status write keeps everything but
+   * status; server-owned metadata is carried over; generation moves when the spec changed.
+   *
+   * @throws ApiException 422 Invalid naming each bad field
+   */
+  public static ObjectNode prepareUpdate(ResourceType type, ObjectNode old, ObjectNode incoming, Subresource sub) {
+    ObjectNode obj;
+    if (sub == Subresource.STATUS) {
+      obj = old.deepCopy();
+      JsonNode status = incoming.get("status");
+      if (status == null || status.isNull()) {
+        obj.remove("status");
+      } else {
+        obj.set("status", status.deepCopy());
+      }
+    } else {
+      obj = incoming.deepCopy();
+      obj.put("apiVersion", type.apiVersion());
+      obj.put("kind", type.kind());
+      ObjectNode meta = Json.meta(obj);
+      ObjectNode oldMeta = Json.meta(old);
+      for (String f : SERVER_OWNED) {
+        copyField(oldMeta, meta, f);
+      }
+      copyField(oldMeta, meta, "name");
+      copyField(oldMeta, meta, "namespace");
+      if (type.hasStatus()) {
+        copyField(old, obj, "status");
+      }
+      Admission.rulesFor(type).applyDefaults(obj);
+    }
+    Json.meta(obj).remove("resourceVersion");
+    if (tracksGeneration(type) && specChanged(old, obj)) {
+      Json.meta(obj).put("generation", old.path("metadata").path("generation").asLong(0) + 1);
+    }
+    List<FieldError> errors = new ArrayList<>(ObjectMetaRules.validateUpdate(type, obj, old));
+    errors.addAll(Admission.rulesFor(type).validate(obj));
+    errors.addAll(Admission.rulesFor(type).validateUpdate(obj, old));
+    if (!errors.isEmpty()) {
+      throw new ApiException(ApiError.invalid(type.kind(), Json.metaText(obj, "name"), errors));
+    }
+    return obj;
+  }
+
+  /** What changed between two versions of an object; NONE when they are equal apart from resourceVersion. */
+  public static Change classify(ObjectNode old, ObjectNode updated) {
+    if (specChanged(old, updated)) {
+      return Change.SPEC;
+    }
+    if (!old.path("status").equals(updated.path("status"))) {
+      return Change.STATUS;
+    }
+    ObjectNode a = stripVersion(old.path("metadata"));
+    ObjectNode b = stripVersion(updated.path("metadata"));
+    if (a.equals(b)) {
+      return Change.NONE;
+    }
+    a.remove("finalizers");
+    b.remove("finalizers");
+    return a.equals(b) ? Change.FINALIZERS : Change.METADATA;
+  }
+
+  /** Whether anything outside metadata and status differs. */
+  public static boolean specChanged(JsonNode old, JsonNode updated) {
+    return !body(old).equals(body(updated));
+  }
+
+  /** Whether a deleting object has no finalizers left, so it can go. */
+  public static boolean readyToDelete(JsonNode obj) {
+    return obj.path("metadata").hasNonNull("deletionTimestamp") && !hasFinalizers(obj);
+  }
+
+  /** Whether anything still holds the object: metadata finalizers, or a namespace's spec finalizers. */
+  public static boolean hasFinalizers(JsonNode obj) {
+    return !Json.isEmpty(obj.path("metadata").path("finalizers"))
+        || ("Namespace".equals(obj.path("kind").asText()) && !Json.isEmpty(obj.path("spec").path("finalizers")));
+  }
+
+  /** Marks an object as being deleted: deletionTimestamp, grace period, and Terminating for namespaces. */
+  public static ObjectNode markDeleting(ObjectNode old, Instant now, long gracePeriodSeconds) {
+    ObjectNode obj = old.deepCopy();
+    ObjectNode meta = Json.meta(obj);
+    meta.put("deletionTimestamp", timestamp(now));
+    meta.put("deletionGracePeriodSeconds", gracePeriodSeconds);
+    if ("Namespace".equals(obj.path("kind").asText())) {
+      ObjectNode status = obj.with("status");
+      status.put("phase", "Terminating");
+    }
+    return obj;
+  }
+
+  /** Adds a finalizer if it is not there yet. */
+  public static void addFinalizer(ObjectNode obj, String finalizer) {
+    ArrayNode list = Json.meta(obj).withArray("finalizers");
+    for (JsonNode f : list) {
+      if (finalizer.equals(f.asText())) {
+        return;
+      }
+    }
+    list.add(finalizer);
+  }
+
+  /** Kinds with a spec/status split count spec changes in metadata.generation. */
+  private static boolean tracksGeneration(ResourceType type) {
+    return type.hasStatus();
+  }
+
+  private static ObjectNode body(JsonNode obj) {
+    ObjectNode b = Json.object();
+    for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("metadata") && !f.equals("status") && !f.equals("apiVersion") && !f.equals("kind")) {
+        b.set(f, obj.get(f));
+      }
+    }
+    return b;
+  }
+
+  private static ObjectNode stripVersion(JsonNode meta) {
+    ObjectNode m = meta.isObject() ? ((ObjectNode) meta).deepCopy() : Json.object();
+    m.remove("resourceVersion");
+    m.remove("managedFields");
+    return m;
+  }
+
+  private static void copyField(ObjectNode from, ObjectNode to, String field) {
+    JsonNode v = from.get(field);
+    if (v == null) {
+      to.remove(field);
+    } else {
+      to.set(field, v.deepCopy());
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package io.tugboat.model.patch;
+
+/** Stand-in. */
+public class PatchException extends RuntimeException {
+  public PatchException(String message) {
+    super(message);
+  }
+}

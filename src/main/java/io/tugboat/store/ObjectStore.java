@@ -1,0 +1,217 @@
+package io.tugboat.store;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tugboat.model.ApiError;
+import io.tugboat.model.ApiException;
+import io.tugboat.model.Json;
+import io.tugboat.model.ObjectLifecycle;
+import io.tugboat.model.PatchType;
+import io.tugboat.model.ResourceRegistry;
+import io.tugboat.model.ResourceType;
+import io.tugboat.model.Subresource;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The object store of one node: writes go to the object's sharded entity, reads come from this node's
+ * {@link WatchCache}. A write completes once the local cache has seen it, so the answer carries the
+ * resourceVersion every later list and watch agrees with. Used by the API server and the controllers alike.
+ */
+public final class ObjectStore {
+
+  /** The result of a write: the object as cached (with resourceVersion) and whether it is gone. */
+  public record WriteResult(WatchCache.Entry entry, boolean deleted) {
+    /** The object after the write. */
+    public ObjectNode object() {
+      return entry.object();
+    }
+  }
+
+  private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final WatchCache cache;
+  private final Duration timeout;
+  private final SecureRandom random = new SecureRandom();
+
+  /** A store over this node's sharding and cache. */
+  public ObjectStore(ActorSystem<?> system, WatchCache cache) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.cache = cache;
+    this.timeout = system.settings().config().getDuration("tugboat.api.request-timeout");
+  }
+
+  /** This node's watch cache (lists, gets and watches). */
+  public WatchCache cache() {
+    return cache;
+  }
+
+  /** The cached object, if any. */
+  public java.util.Optional<WatchCache.Entry> get(ObjectKey key) {
+    return cache.get(key);
+  }
+
+  /**
+   * Creates an object: names it from generateName if needed, sets uid and timestamps, defaults and validates
+   * it, and checks its namespace exists and is not terminating.
+   */
+  public CompletionStage<WriteResult> create(ResourceType type, ObjectNode incoming, RequestInfo request) {
+    ObjectNode obj = incoming.deepCopy();
+    ObjectNode meta = Json.meta(obj);
+    String namespace = type.namespaced() ? Json.text(meta.path("namespace")) : "";
+    try {
+      if (Json.text(meta.path("name")).isEmpty() && !Json.text(meta.path("generateName")).isEmpty()) {
+        meta.put("name", Json.text(meta.path("generateName")) + randomSuffix());
+      }
+      if (type.namespaced()) {
+        checkNamespaceOpen(namespace);
+      }
+      obj = ObjectLifecycle.prepareCreate(type, obj, UUID.randomUUID().toString(), request.time());
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    ObjectKey key = ObjectKey.of(type, namespace, Json.metaText(obj, "name"));
+    ObjectNode prepared = obj;
+    return ask(key, replyTo -> new ObjectEntity.Create(prepared, request, replyTo)).thenCompose(r -> settle(key, r));
+  }
+
+  /**
+   * Replaces an object or its status. A metadata.resourceVersion in the object is a precondition: a stale
+   * one gets 409 Conflict.
+   */
+  public CompletionStage<WriteResult> update(ObjectKey key, ObjectNode obj, Subresource sub, RequestInfo request) {
+    String rv = Json.metaText(obj, "resourceVersion");
+    return expectedVersion(key, rv).thenCompose(expected ->
+        ask(key, replyTo -> new ObjectEntity.Update(obj, expected, sub, request, replyTo)))
+        .thenCompose(r -> settle(key, r));
+  }
+
+  /** Patches an object or its status, against the version this node's cache has. */
+  public CompletionStage<WriteResult> patch(ObjectKey key, PatchType patchType, JsonNode patch, Subresource sub,
+      RequestInfo request) {
+    WatchCache.Entry seen = cache.get(key).orElse(null);
+    long observed = seen == null ? 0 : seen.version();
+    String observedRv = seen == null ? null : Long.toString(seen.resourceVersion());
+    return ask(key, replyTo -> new ObjectEntity.Patch(patchType, patch, observed, observedRv, sub, request, replyTo))
+        .thenCompose(r -> settle(key, r));
+  }
+
+  /** Deletes an object; with finalizers it is only marked (deletionTimestamp) until they are gone. */
+  public CompletionStage<WriteResult> delete(ObjectKey key, String preconditionUid, String preconditionRv,
+      Long gracePeriodSeconds, String propagationPolicy, RequestInfo request) {
+    return expectedVersion(key, preconditionRv).thenCompose(expected -> ask(key, replyTo ->
+            new ObjectEntity.Delete(new DeleteOptions(preconditionUid, expected, gracePeriodSeconds, propagationPolicy),
+                request, replyTo)))
+        .thenCompose(r -> settle(key, r));
+  }
+
+  /** Throws 404 unless the namespace exists, 403 while it is terminating. */
+  public void checkNamespaceOpen(String namespace) {
+    if (namespace.isEmpty()) {
+      throw new ApiException(new ApiError(400, "BadRequest", "the namespace of the object is missing", null, null,
+          java.util.List.of()));
+    }
+    ResourceType nsType = ResourceRegistry.byPath("", "v1", "namespaces").orElseThrow();
+    WatchCache.Entry ns = cache.get(ObjectKey.of(nsType, "", namespace))
+        .orElseThrow(() -> new ApiException(ApiError.notFound("namespaces", namespace)));
+    if (ns.object().path("metadata").hasNonNull("deletionTimestamp")) {
+      throw new ApiException(new ApiError(403, "Forbidden", "unable to create new content in namespace " + namespace
+          + " because it is being terminated", "namespaces", namespace, java.util.List.of()));
+    }
+  }
+
+  private CompletionStage<ObjectEntity.Reply> ask(ObjectKey key,
+      akka.japi.function.Function<akka.actor.typed.ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> message) {
+    EntityRef<ObjectEntity.Command> ref = sharding.entityRefFor(ObjectEntity.TYPE_KEY, key.entityId());
+    return ref.ask(message, timeout).exceptionally(e -> {
+      if (e instanceof CompletionException && e.getCause() != null) {
+        e = e.getCause();
+      }
+      if (e instanceof ApiException ae) {
+        throw ae;
+      }
+      throw new ApiException(ApiError.timeout("the store did not answer in time: " + e.getMessage()));
+    });
+  }
+
+  /** Turns an entity reply into a result that this node's cache has seen. */
+  private CompletionStage<WriteResult> settle(ObjectKey key, ObjectEntity.Reply reply) {
+    if (reply instanceof ObjectEntity.Rejected rejected) {
+      return CompletableFuture.failedFuture(new ApiException(rejected.error()));
+    }
+    if (!(reply instanceof ObjectEntity.Written written)) {
+      return CompletableFuture.failedFuture(new ApiException(ApiError.internal("unexpected reply " + reply)));
+    }
+    if (!written.changed()) {
+      WatchCache.Entry current = cache.get(key).orElse(null);
+      if (current != null && current.version() >= written.version()) {
+        return CompletableFuture.completedFuture(new WriteResult(current, false));
+      }
+    }
+    return cache.awaitWrite(key, written.version())
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((entry, error) -> {
+          if (error != null) {
+            cache.abandonWrite(key, written.version());
+            throw new ApiException(ApiError.timeout("the write was stored but this server's cache has not seen it"
+                + " yet; retry the read"));
+          }
+          return new WriteResult(entry, written.deleted());
+        });
+  }
+
+  /**
+   * The entity version a client's resourceVersion names: the version of the cached object when they agree,
+   * 0 (unconditional) when none is given; a stale one is a 409 Conflict.
+   */
+  private CompletionStage<Long> expectedVersion(ObjectKey key, String rv) {
+    if (rv == null || rv.isEmpty()) {
+      return CompletableFuture.completedFuture(0L);
+    }
+    long wanted;
+    try {
+      wanted = Long.parseLong(rv);
+    } catch (NumberFormatException e) {
+      return CompletableFuture.failedFuture(new ApiException(ApiError.badRequest("invalid resourceVersion " + rv)));
+    }
+    Function<Long, Long> resolve = ignored -> {
+      WatchCache.Entry entry = cache.get(key).orElse(null);
+      if (entry == null) {
+        return 0L; // the entity answers NotFound
+      }
+      if (entry.resourceVersion() != wanted) {
+        throw new ApiException(ApiError.conflict(key.resourceName(), key.name(),
+            "the object has been modified; please apply your changes to the latest version and try again"));
+      }
+      return entry.version();
+    };
+    if (wanted > cache.resourceVersion()) {
+      return cache.awaitResourceVersion(wanted).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .exceptionally(e -> wanted).thenApply(resolve);
+    }
+    try {
+      return CompletableFuture.completedFuture(resolve.apply(wanted));
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private String randomSuffix() {
+    StringBuilder sb = new StringBuilder(5);
+    for (int i = 0; i < 5; i++) {
+      sb.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
+    }
+    return sb.toString();
+  }
+}

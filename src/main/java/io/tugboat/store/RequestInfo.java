@@ -1,0 +1,17 @@
+package io.tugboat.store;
+
+import java.time.Instant;
+
+/**
+ * Who asked for a write, through which request, and when: carried by every journal event, so the journal
+ * is the audit trail.
+ */
+public record RequestInfo(String user, String userAgent, String requestId, String verb, Instant time)
+    implements CborSerializable {
+
+  /** A write made by the server itself (a controller or start-up). */
+  public static RequestInfo system(String component, String verb) {
+    return new RequestInfo("system:" + component, "tugboat", java.util.UUID.randomUUID().toString(), verb,
+        Instant.now());
+  }
+}
