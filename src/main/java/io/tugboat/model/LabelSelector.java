@@ -262,8 +262,7 @@ public final class LabelSelector {
     List<String> errs = new ArrayList<>();
     List<String> keyProblems = keyErrors(key);
     if (!keyProblems.isEmpty()) {
-      errs.add(FieldError.invalid("key", key, String.join("; ", keyProblems))
-          .describe());
+      errs.add(FieldError.invalid("key", key, String.join("; ", keyProblems)).describe());
     }
     String badCount = switch (op) {
       case IN, NOT_IN -> values.isEmpty() ? "for 'in', 'notin' operators, values set can't be empty" : null;
@@ -275,7 +274,8 @@ public final class LabelSelector {
           ? "for 'Gt', 'Lt' operators, exactly one value is required" : null;
     };
     if (badCount != null) {
-      errs.add(FieldError.invalid("values", goStrings(values), badCount).describe());
+      // Go prints the rejected list as a []string literal, not a quoted string.
+      errs.add("values: Invalid value: " + goStrings(values) + ": " + badCount);
     }
     for (int i = 0; i < values.size(); i++) {
       String v = values.get(i);

@@ -160,6 +160,13 @@ class LabelSelectorTest {
   }
 
   @Test
+  void jsonInWithoutValuesReportsTheEmptyList() throws Exception {
+    JsonNode in = json("{'matchExpressions':[{'key':'a','operator':'NotIn'}]}");
+    assertEquals("values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty",
+        assertThrows(IllegalArgumentException.class, () -> LabelSelector.fromJson(in)).getMessage());
+  }
+
+  @Test
   void jsonMatchLabelsAndExpressionsCombine() throws Exception {
     LabelSelector s = LabelSelector.fromJson(json("{'matchLabels':{'app':'web'},'matchExpressions':["
         + "{'key':'tier','operator':'In','values':['front','back']},{'key':'zone','operator':'DoesNotExist'},"
