@@ -116,6 +116,9 @@ public final class Main {
       WatchCache cache = new WatchCache(config.getInt("tugboat.store.watch-window"));
       ObjectStore store = new ObjectStore(system, cache);
       WatchCacheFeeder.start(system, cache);
+      java.time.Duration bookmarkEvery = config.getDuration("tugboat.store.bookmark-interval");
+      system.scheduler().scheduleAtFixedRate(bookmarkEvery, bookmarkEvery, cache::bookmarkAll,
+          system.executionContext());
       ClusterSingleton.get(system).init(SingletonActor.of(NamespaceLifecycle.create(store), "namespace-lifecycle"));
       ApiSettings settings = ApiSettings.create(config);
       cache.ready().thenCompose(rv -> {

@@ -33,7 +33,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class WatchHandler {
 
-  private record Event(String type, WatchCache.Entry entry) {}
+  /** One event to send: a change of an object, or a BOOKMARK (entry null) at a resourceVersion. */
+  private record Event(String type, WatchCache.Entry entry, long bookmarkVersion, boolean initialEventsEnd) {
+    Event(String type, WatchCache.Entry entry) {
+      this(type, entry, 0, false);
+    }
+  }
 
   private final ActorSystem<?> system;
   private final ObjectStore store;
@@ -66,6 +71,9 @@ final class WatchHandler {
   }
 
   private HttpResponse start(ResourceHandler.Call c, Target t, Selection selection, long from, Duration timeout) {
+    boolean bookmarks = c.query().flag("allowWatchBookmarks");
+    // The watch-list protocol: current objects first, then a bookmark marking their end.
+    boolean initialEvents = c.query().flag("sendInitialEvents");
     Pair<BoundedSourceQueue<Event>, Source<Event, NotUsed>> queue =
         Source.<Event>queue(bufferSize).preMaterialize(system);
     BoundedSourceQueue<Event> q = queue.first();
@@ -80,8 +88,15 @@ final class WatchHandler {
       public void close() {
         q.complete();
       }
+
+      @Override
+      public boolean bookmark(long resourceVersion) {
+        return !bookmarks || q.offer(new Event("BOOKMARK", null, resourceVersion, false))
+            == QueueOfferResult.enqueued();
+      }
     };
-    WatchCache.Start start = store.cache().watch(t.type().storageKey(), t.namespace(), from, from < 0, watcher);
+    WatchCache.Start start = store.cache().watch(t.type().storageKey(), t.namespace(), from,
+        from < 0 || initialEvents, watcher);
     if (start.gone()) {
       q.complete();
       ApiError gone = new ApiError(410, "Expired", "too old resource version: " + from + " ("
@@ -98,6 +113,9 @@ final class WatchHandler {
       if (e != null) {
         backlog.add(e);
       }
+    }
+    if (initialEvents) {
+      backlog.add(new Event("BOOKMARK", null, store.cache().resourceVersion(), true));
     }
     ResourceType type = t.type();
     String includeObject = c.query().get("includeObject", "Metadata");
@@ -133,6 +151,17 @@ final class WatchHandler {
   private static ByteString encode(ResourceType type, Event e, boolean table, String includeObject) {
     ObjectNode ev = Json.object();
     ev.put("type", e.type());
+    if (e.entry() == null) {
+      ObjectNode bookmark = ev.putObject("object");
+      bookmark.put("kind", type.kind());
+      bookmark.put("apiVersion", type.apiVersion());
+      ObjectNode meta = bookmark.putObject("metadata");
+      meta.put("resourceVersion", Long.toString(e.bookmarkVersion()));
+      if (e.initialEventsEnd()) {
+        meta.putObject("annotations").put("k8s.io/initial-events-end", "true");
+      }
+      return line(ev);
+    }
     JsonNode obj = ResourceHandler.served(type, e.entry().object());
     if (table) {
       obj = Tables.table(type, List.of(obj), Long.toString(e.entry().resourceVersion()), null, includeObject,

@@ -44,6 +44,14 @@ public final class WatchCache {
 
     /** The watch ended from the cache's side (too slow, or shutting down). */
     void close();
+
+    /**
+     * Every change up to {@code resourceVersion} has been offered: a watcher may tell its client so (a
+     * BOOKMARK). Answers false when it cannot keep up.
+     */
+    default boolean bookmark(long resourceVersion) {
+      return true;
+    }
   }
 
   /** A consistent list: the matching entries, sorted by namespace/name, and the cache's resourceVersion. */
@@ -89,7 +97,8 @@ public final class WatchCache {
   /** Applies one journal event, in offset order. */
   public void apply(String persistenceId, long sequenceNr, long offset, ObjectEntity.Event event) {
     ObjectKey key = ObjectKey.fromPersistenceId(persistenceId);
-    ObjectNode object = event.object();
+    // A copy: an in-memory journal may hand out the very instance the entity holds as its state.
+    ObjectNode object = event.object().deepCopy();
     Json.meta(object).put("resourceVersion", Long.toString(offset));
     Entry entry = new Entry(key, object, offset, sequenceNr);
     Change change;
@@ -281,6 +290,26 @@ public final class WatchCache {
       List<Registered> list = watchers.computeIfAbsent(storageKey, k -> new CopyOnWriteArrayList<>());
       list.add(r);
       return new Start(backlog, false, () -> list.remove(r));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Offers every watcher a bookmark at the current resourceVersion. Under the writer's lock, so each watcher
+   * has been offered every change up to that version before the bookmark.
+   */
+  public void bookmarkAll() {
+    lock.writeLock().lock();
+    try {
+      for (List<Registered> list : watchers.values()) {
+        for (Registered r : list) {
+          if (!r.watcher().bookmark(resourceVersion)) {
+            list.remove(r);
+            r.watcher().close();
+          }
+        }
+      }
     } finally {
       lock.writeLock().unlock();
     }
