@@ -56,7 +56,7 @@ public final class Quantity {
     if (suffix == null) {
       return Optional.of(number);
     }
-    if (suffix.startsWith("e") || suffix.startsWith("E")) {
+    if (suffix.length() > 1 && (suffix.startsWith("e") || suffix.startsWith("E"))) {
       int exponent;
       try {
         exponent = Integer.parseInt(suffix.substring(1));
