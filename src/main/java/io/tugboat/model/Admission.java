@@ -1,10 +1,56 @@
 package io.tugboat.model;
 
-/** Stand-in, replaced by the admission rules. */
+import io.tugboat.model.kinds.AppsRules;
+import io.tugboat.model.kinds.AutoscalingRules;
+import io.tugboat.model.kinds.BatchRules;
+import io.tugboat.model.kinds.ConfigRules;
+import io.tugboat.model.kinds.CoordinationRules;
+import io.tugboat.model.kinds.CoreRules;
+import io.tugboat.model.kinds.NetworkingRules;
+import io.tugboat.model.kinds.PodRules;
+import io.tugboat.model.kinds.RbacRules;
+import io.tugboat.model.kinds.ServiceRules;
+import io.tugboat.model.kinds.StorageRules;
+import java.util.Map;
+
+/** The admission strategy of each served kind; kinds without special rules get one that does nothing. */
 public final class Admission {
+
+  private static final KindRules NONE = new KindRules() {};
+
+  // Keyed by group/kind: the rules follow the object's shape, which is the same in every served version but HPA's.
+  private static final Map<String, KindRules> RULES = Map.ofEntries(
+      Map.entry("/Pod", new PodRules()),
+      Map.entry("/Service", new ServiceRules()),
+      Map.entry("/ReplicationController", AppsRules.REPLICATION_CONTROLLER),
+      Map.entry("/Namespace", CoreRules.NAMESPACE),
+      Map.entry("/Node", CoreRules.NODE),
+      Map.entry("/Endpoints", CoreRules.ENDPOINTS),
+      Map.entry("/ConfigMap", ConfigRules.CONFIG_MAP),
+      Map.entry("/Secret", ConfigRules.SECRET),
+      Map.entry("/PersistentVolume", CoreRules.PERSISTENT_VOLUME),
+      Map.entry("/PersistentVolumeClaim", CoreRules.PERSISTENT_VOLUME_CLAIM),
+      Map.entry("apps/Deployment", AppsRules.DEPLOYMENT),
+      Map.entry("apps/ReplicaSet", AppsRules.REPLICA_SET),
+      Map.entry("apps/DaemonSet", AppsRules.DAEMON_SET),
+      Map.entry("apps/StatefulSet", AppsRules.STATEFUL_SET),
+      Map.entry("batch/Job", BatchRules.JOB),
+      Map.entry("batch/CronJob", BatchRules.CRON_JOB),
+      Map.entry("networking.k8s.io/Ingress", NetworkingRules.INGRESS),
+      Map.entry("coordination.k8s.io/Lease", new CoordinationRules()),
+      Map.entry("rbac.authorization.k8s.io/Role", RbacRules.ROLE),
+      Map.entry("rbac.authorization.k8s.io/ClusterRole", RbacRules.CLUSTER_ROLE),
+      Map.entry("rbac.authorization.k8s.io/RoleBinding", RbacRules.ROLE_BINDING),
+      Map.entry("rbac.authorization.k8s.io/ClusterRoleBinding", RbacRules.CLUSTER_ROLE_BINDING),
+      Map.entry("storage.k8s.io/StorageClass", new StorageRules()));
+
   private Admission() {}
 
+  /** The rules for objects of this served type (autoscaling/v1 and v2 HPAs differ in shape, so in rules). */
   public static KindRules rulesFor(ResourceType type) {
-    return new KindRules() {};
+    if (type.group().equals("autoscaling") && type.kind().equals("HorizontalPodAutoscaler")) {
+      return type.version().equals("v1") ? AutoscalingRules.HPA_V1 : AutoscalingRules.HPA_V2;
+    }
+    return RULES.getOrDefault(type.group() + "/" + type.kind(), NONE);
   }
 }
