@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
+import io.tugboat.model.Conversion;
+import io.tugboat.model.StrictDecoder;
 import io.tugboat.model.Json;
 import io.tugboat.model.LabelSelector;
 import io.tugboat.model.PatchType;
@@ -148,8 +150,9 @@ final class ResourceHandler {
       throw new ApiException(ApiError.invalid(t.type().kind(), "",
           List.of(io.tugboat.model.FieldError.required("metadata.name", "name or generateName is required"))));
     }
-    return store.create(t.type(), obj, c.info("create"))
-        .thenApply(r -> Responses.object(201, served(t.type(), r.object()), c.yaml(), List.of()));
+    List<String> warnings = validateFields(c, obj);
+    return store.create(storageType(t.type()), Conversion.toStorage(t.type(), obj), c.info("create"))
+        .thenApply(r -> Responses.object(201, served(t.type(), r.object()), c.yaml(), warnings));
   }
 
   private CompletionStage<HttpResponse> update(Call c, Subresource part) {
@@ -169,8 +172,9 @@ final class ResourceHandler {
       }
       meta.put("namespace", t.namespace());
     }
-    return store.update(key(t), obj, part, c.info("update"))
-        .thenApply(r -> Responses.object(200, served(t.type(), r.object()), c.yaml(), List.of()));
+    List<String> warnings = validateFields(c, obj);
+    return store.update(key(t), Conversion.toStorage(t.type(), obj), part, c.info("update"))
+        .thenApply(r -> Responses.object(200, served(t.type(), r.object()), c.yaml(), warnings));
   }
 
   private CompletionStage<HttpResponse> patch(Call c, PatchType type, Subresource part) {
@@ -310,9 +314,34 @@ final class ResourceHandler {
     if (stored.path("apiVersion").asText().equals(type.apiVersion())) {
       return stored;
     }
-    ObjectNode copy = stored.deepCopy();
-    copy.put("apiVersion", type.apiVersion());
-    return copy;
+    return Conversion.fromStorage(type, stored);
+  }
+
+  /**
+   * Server-side field validation (the fieldValidation parameter, Warn when absent): values of the wrong type
+   * are always a 400; unknown fields are a 400 under Strict, warnings under Warn, and ignored under Ignore.
+   */
+  private static List<String> validateFields(Call c, JsonNode obj) {
+    String mode = c.query().get("fieldValidation", "Warn");
+    if (!Set.of("Strict", "Warn", "Ignore").contains(mode)) {
+      throw new ApiException(ApiError.badRequest("fieldValidation must be one of Strict, Warn or Ignore, not "
+          + mode));
+    }
+    ResourceType type = c.target().type();
+    StrictDecoder.Result result = StrictDecoder.check(type, obj);
+    String prefix = type.kind() + " in version \"" + type.version() + "\" cannot be handled as a " + type.kind()
+        + ": ";
+    if (result.typeError() != null) {
+      throw new ApiException(ApiError.badRequest(prefix + result.typeError()));
+    }
+    if (result.unknownFields().isEmpty() || mode.equals("Ignore")) {
+      return List.of();
+    }
+    if (mode.equals("Strict")) {
+      throw new ApiException(ApiError.badRequest(prefix + "strict decoding error: "
+          + String.join(", ", result.unknownFields())));
+    }
+    return result.unknownFields();
   }
 
   private static void requireObject(Target t, String method) {

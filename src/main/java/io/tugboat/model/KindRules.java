@@ -9,6 +9,9 @@ public interface KindRules {
   /** Applies Kubernetes' defaults for this kind, in place. */
   default void applyDefaults(ObjectNode obj) {}
 
+  /** Carries over from the stored object what the server allocated and an update may leave out, in place. */
+  default void prepareUpdate(ObjectNode obj, ObjectNode old) {}
+
   /** Checks required fields and allowed values of a defaulted object. */
   default List<FieldError> validate(ObjectNode obj) {
     return List.of();

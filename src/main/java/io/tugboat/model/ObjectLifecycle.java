@@ -61,7 +61,7 @@ public final class ObjectLifecycle {
     List<FieldError> errors = new ArrayList<>(ObjectMetaRules.validateCreate(type, obj));
     errors.addAll(Admission.rulesFor(type).validate(obj));
     if (!errors.isEmpty()) {
-      throw new ApiException(ApiError.invalid(type.kind(), Json.metaText(obj, "name"), errors));
+      throw new ApiException(ApiError.invalid(qualifiedKind(type), Json.metaText(obj, "name"), errors));
     }
     return obj;
   }
@@ -96,6 +96,7 @@ public final class ObjectLifecycle {
       if (type.hasStatus()) {
         copyField(old, obj, "status");
       }
+      Admission.rulesFor(type).prepareUpdate(obj, old);
       Admission.rulesFor(type).applyDefaults(obj);
     }
     Json.meta(obj).remove("resourceVersion");
@@ -106,7 +107,7 @@ public final class ObjectLifecycle {
     errors.addAll(Admission.rulesFor(type).validate(obj));
     errors.addAll(Admission.rulesFor(type).validateUpdate(obj, old));
     if (!errors.isEmpty()) {
-      throw new ApiException(ApiError.invalid(type.kind(), Json.metaText(obj, "name"), errors));
+      throw new ApiException(ApiError.invalid(qualifiedKind(type), Json.metaText(obj, "name"), errors));
     }
     return obj;
   }
@@ -167,6 +168,11 @@ public final class ObjectLifecycle {
       }
     }
     list.add(finalizer);
+  }
+
+  /** The kind as Kubernetes names it in messages: Deployment.apps, Pod. */
+  public static String qualifiedKind(ResourceType type) {
+    return type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();
   }
 
   /** Kinds with a spec/status split count spec changes in metadata.generation. */

@@ -23,6 +23,11 @@ public final class ServiceRules implements KindRules {
       Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   @Override
+  public void prepareUpdate(ObjectNode svc, ObjectNode old) {
+    keepAllocated(svc, old);
+  }
+
+  @Override
   public void applyDefaults(ObjectNode svc) {
     ObjectNode spec = Fields.object(svc, "spec");
     Fields.defaultText(spec, "type", "ClusterIP");
