@@ -54,7 +54,8 @@ class AuditLogTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "30", "m", "10x", "1h 30m", "1.5h", "-1h", "1h30"})
+  @ValueSource(strings = {"", "30", "m", "10x", "1h 30m", "1.5h", "-1h", "1h30", "99999999999999999999s",
+      "999999999999999999d"})
   void rejectsMalformedDurations(String text) {
     ApiException e = assertThrows(ApiException.class, () -> AuditLog.parseDuration(text));
     assertEquals(400, e.error().code());
