@@ -52,7 +52,7 @@ public final class AuditLog {
     Instant from;
     try {
       wantedPid = object.isEmpty() ? null : resolve(object, namespace).persistenceId();
-      from = since.isEmpty() ? Instant.EPOCH : Instant.now().minus(parseDuration(since));
+      from = since.isEmpty() ? Instant.EPOCH : before(Instant.now(), parseDuration(since));
     } catch (ApiException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -128,20 +128,29 @@ public final class AuditLog {
     throw new ApiException(ApiError.badRequest("the server doesn't have a resource type \"" + typeName + "\""));
   }
 
+  /** {@code now} minus {@code back}, or the epoch when that reaches further back than any recorded change. */
+  private static Instant before(Instant now, Duration back) {
+    return back.compareTo(Duration.between(Instant.EPOCH, now)) >= 0 ? Instant.EPOCH : now.minus(back);
+  }
+
   /** Parses 90s, 30m, 2h, 1d, or combinations such as 1h30m. */
   static Duration parseDuration(String s) {
     Matcher m = DURATION.matcher(s);
     Duration d = Duration.ZERO;
     int end = 0;
-    while (m.find() && m.start() == end) {
-      long n = Long.parseLong(m.group(1));
-      d = d.plus(switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
-      end = m.end();
+    try {
+      while (m.find() && m.start() == end) {
+        long n = Long.parseLong(m.group(1));
+        d = d.plus(switch (m.group(2)) {
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        });
+        end = m.end();
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      end = -1; // a number too large for a Duration: as invalid to the user as a malformed one
     }
     if (end != s.length() || end == 0) {
       throw new ApiException(ApiError.badRequest("invalid duration " + s + " (use e.g. 30s, 10m, 2h, 1d)"));

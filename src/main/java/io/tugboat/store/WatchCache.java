@@ -211,7 +211,8 @@ public final class WatchCache {
 
   /**
    * The objects of a resource (in one namespace, or all when null) that pass the filter, starting after
-   * {@code after} (a sort key, for continue tokens), at most {@code limit} (0 = all).
+   * {@code after} (a sort key, for continue tokens): at most {@code limit} + 1 (0 = all), the extra item telling
+   * the caller another page follows.
    */
   public Snapshot list(String storageKey, String namespace, Predicate<Entry> filter, String after, int limit) {
     lock.readLock().lock();
