@@ -80,6 +80,9 @@ final class WatchHandler {
     WatchCache.Watcher watcher = new WatchCache.Watcher() {
       @Override
       public boolean offer(WatchCache.Change change) {
+        if (change.resourceVersion() <= from) {
+          return true; // the cache was behind the version the client resumes from
+        }
         Event e = filter(change, selection);
         return e == null || q.offer(e) == QueueOfferResult.enqueued();
       }

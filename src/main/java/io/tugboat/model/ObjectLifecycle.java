@@ -117,23 +117,38 @@ public final class ObjectLifecycle {
     if (specChanged(old, updated)) {
       return Change.SPEC;
     }
-    if (!old.path("status").equals(updated.path("status"))) {
+    if (!same(old.path("status"), updated.path("status"))) {
       return Change.STATUS;
     }
     ObjectNode a = stripVersion(old.path("metadata"));
     ObjectNode b = stripVersion(updated.path("metadata"));
-    if (a.equals(b)) {
+    if (same(a, b)) {
       return Change.NONE;
     }
     a.remove("finalizers");
     b.remove("finalizers");
-    return a.equals(b) ? Change.FINALIZERS : Change.METADATA;
+    return same(a, b) ? Change.FINALIZERS : Change.METADATA;
   }
 
   /** Whether anything outside metadata and status differs. */
   public static boolean specChanged(JsonNode old, JsonNode updated) {
-    return !body(old).equals(body(updated));
+    return !same(body(old), body(updated));
   }
+
+  /**
+   * JSON equality: numbers compare by value, so an int read back from the journal equals the long it was
+   * written as.
+   */
+  static boolean same(JsonNode a, JsonNode b) {
+    return a.equals(NUMBERS_BY_VALUE, b);
+  }
+
+  private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) -> {
+    if (x.isNumber() && y.isNumber()) {
+      return x.decimalValue().compareTo(y.decimalValue());
+    }
+    return x.equals(y) ? 0 : 1;
+  };
 
   /** Whether a deleting object has no finalizers left, so it can go. */
   public static boolean readyToDelete(JsonNode obj) {
