@@ -139,6 +139,23 @@ class ApiServerTest {
   }
 
   @Test
+  void serverSideApplyCreatesWith201AndUpdatesWith200() {
+    String ns = freshNamespace();
+    // kubectl apply --server-side sends the manifest as JSON under the apply-patch+yaml content type.
+    String manifest = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"ssa\"},"
+        + "\"data\":{\"x\":\"%s\"}}";
+    TestServer.Reply created = server.patch(configMaps(ns) + "/ssa?fieldManager=kubectl&force=false",
+        "application/apply-patch+yaml", String.format(manifest, "1"));
+    assertEquals(201, created.code(), created::toString);
+    assertEquals("1", created.json().path("data").path("x").asText());
+    TestServer.Reply updated = server.patch(configMaps(ns) + "/ssa?fieldManager=kubectl&force=false",
+        "application/apply-patch+yaml", String.format(manifest, "2"));
+    assertEquals(200, updated.code(), updated::toString);
+    assertEquals("2", updated.json().path("data").path("x").asText());
+    assertEquals(created.json().path("metadata").path("uid"), updated.json().path("metadata").path("uid"));
+  }
+
+  @Test
   void deleteAnswersTheObjectAndThenGetIsNotFound() {
     String ns = freshNamespace();
     ObjectNode created = server.create(configMaps(ns), configMap("a"));
