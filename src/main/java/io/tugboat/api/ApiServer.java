@@ -187,7 +187,10 @@ public final class ApiServer {
       return CompletableFuture.failedFuture(new ApiException(new ApiError(413, "RequestEntityTooLarge",
           "the request body is larger than " + settings.maxBodyBytes() + " bytes", null, null, List.of())));
     }
-    return request.entity().toStrict(settings.requestTimeout().toMillis(), settings.maxBodyBytes(), system)
+    // A size limit, not toStrict's maxBytes: only the former fails with EntityStreamSizeException (413) when a
+    // chunked body without Content-Length grows too large; the latter fails with a generic stream error (500).
+    return request.entity().withSizeLimit(settings.maxBodyBytes())
+        .toStrict(settings.requestTimeout().toMillis(), system)
         .thenApply(strict -> strict.getData().toArray());
   }
 

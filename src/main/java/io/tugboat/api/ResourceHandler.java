@@ -183,6 +183,7 @@ final class ResourceHandler {
       throw new ApiException(ApiError.badRequest("the patch body is empty"));
     }
     CompletionStage<ObjectStore.WriteResult> result = store.patch(key(t), type, c.body(), part, c.info("patch"));
+    java.util.concurrent.atomic.AtomicBoolean created = new java.util.concurrent.atomic.AtomicBoolean();
     if (type == PatchType.APPLY) {
       // Server-side apply creates what does not exist yet.
       result = result.handle((r, e) -> {
@@ -193,12 +194,15 @@ final class ResourceHandler {
           if (t.type().namespaced()) {
             Json.meta(obj).put("namespace", t.namespace());
           }
+          created.set(true);
           return store.create(t.type(), obj, c.info("create"));
         }
         return e == null ? CompletableFuture.completedFuture(r) : CompletableFuture.<ObjectStore.WriteResult>failedFuture(cause);
       }).thenCompose(s -> s);
     }
-    return result.thenApply(r -> Responses.object(200, served(t.type(), r.object()), c.yaml(), List.of()));
+    // Server-side apply answers 201 when it created the object, as kubectl expects.
+    return result.thenApply(r -> Responses.object(created.get() ? 201 : 200, served(t.type(), r.object()), c.yaml(),
+        List.of()));
   }
 
   /** Writes replicas through /scale: the body is a Scale (PUT) or a patch of one (PATCH). */
