@@ -91,8 +91,10 @@ public final class ObjectLifecycle {
       for (String f : SERVER_OWNED) {
         copyField(oldMeta, meta, f);
       }
-      copyField(oldMeta, meta, "name");
-      copyField(oldMeta, meta, "namespace");
+      // name and namespace are not copied: changing them is an error validateUpdate reports (immutable).
+      if (!type.namespaced()) {
+        meta.remove("namespace");
+      }
       if (type.hasStatus()) {
         copyField(old, obj, "status");
       }

@@ -20,7 +20,17 @@ public final class Patches {
     JsonNode result;
     try {
       result = switch (patchType) {
-        case JSON -> JsonPatch.apply(current, patch);
+        case JSON -> {
+          if (!patch.isArray()) {
+            throw new ApiException(ApiError.badRequest("the body of a json patch must be a JSON array of operations"));
+          }
+          try {
+            yield JsonPatch.apply(current, patch);
+          } catch (PatchException e) {
+            // The patch is well-formed but does not apply to this object: Kubernetes answers 422.
+            throw new ApiException(new ApiError(422, "Invalid", e.getMessage(), null, null, java.util.List.of()));
+          }
+        }
         case MERGE -> {
           requireObject(patch, patchType);
           yield JsonMergePatch.apply(current, patch);

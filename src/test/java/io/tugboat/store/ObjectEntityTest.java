@@ -460,8 +460,8 @@ class ObjectEntityTest {
     assertEquals(2, result.state().version());
     assertSurvivesRestart(kit, result.state());
 
-    ObjectNode reborn = ObjectLifecycle.prepareCreate(DEPLOYMENTS,
-        json("{'metadata':{'name':'gone','namespace':'default'},'spec':{'replicas':1}}"), "uid-second", NOW);
+    ObjectNode reborn = deployment("gone");
+    Json.meta(reborn).put("uid", "uid-second");
     RequestInfo again = request("create");
     var recreated = create(kit, reborn, again);
 

@@ -47,7 +47,8 @@ public final class CoreRules {
     @Override
     public void applyDefaults(ObjectNode ns) {
       ObjectNode spec = Fields.object(ns, "spec");
-      if (spec.path("finalizers").size() == 0) {
+      // Only when absent: an emptied list is how the namespace controller finalizes a deletion.
+      if (!spec.has("finalizers")) {
         spec.putArray("finalizers").add("kubernetes");
       }
       Fields.defaultText(Fields.object(ns, "status"), "phase", "Active");
