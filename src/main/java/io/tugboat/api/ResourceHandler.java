@@ -35,7 +35,20 @@ final class ResourceHandler {
   record Call(Target target, String method, Query query, JsonNode body, String contentType, boolean yaml,
       boolean table, Caller caller, String userAgent, String requestId) {
     RequestInfo info(String verb) {
-      return new RequestInfo(caller.user(), userAgent, requestId, verb, Instant.now());
+      return new RequestInfo(caller.user(), userAgent, requestId, verb, Instant.now(), dryRun());
+    }
+
+    /** Whether the request asks for a dry run; only "All" is a valid value, as in Kubernetes. */
+    boolean dryRun() {
+      String value = query.get("dryRun", "");
+      if (value.isEmpty()) {
+        return false;
+      }
+      if (!value.equals("All")) {
+        throw new ApiException(ApiError.badRequest("Invalid dry run value: \"" + value
+            + "\": supported values are \"All\""));
+      }
+      return true;
     }
   }
 

@@ -184,6 +184,9 @@ public final class ObjectEntity
     if (state.exists()) {
       return reject(cmd.replyTo(), ApiError.alreadyExists(key.resourceName(), key.name()));
     }
+    if (cmd.request().dryRun()) {
+      return Effect().reply(cmd.replyTo(), new Written(cmd.object(), state.version(), false, false));
+    }
     return Effect().persist(new ObjectCreated(cmd.object(), cmd.request()))
         .thenReply(cmd.replyTo(), s -> new Written(s.object(), s.version(), true, false));
   }
@@ -243,6 +246,10 @@ public final class ObjectEntity
     }
     long grace = opts.gracePeriodSeconds() == null ? 0 : opts.gracePeriodSeconds();
     ObjectNode deleting = ObjectLifecycle.markDeleting(state.object(), cmd.request().time(), grace);
+    if (cmd.request().dryRun()) {
+      return Effect().reply(cmd.replyTo(),
+          new Written(deleting, state.version(), false, !ObjectLifecycle.hasFinalizers(deleting)));
+    }
     if (ObjectLifecycle.hasFinalizers(deleting)) {
       return Effect().persist(new DeletionRequested(deleting, cmd.request()))
           .thenReply(cmd.replyTo(), s -> new Written(s.object(), s.version(), true, false));
@@ -253,6 +260,10 @@ public final class ObjectEntity
 
   private ReplyEffect<Event, State> persistChange(State state, ObjectNode updated, RequestInfo request,
       ActorRef<Reply> replyTo) {
+    if (request.dryRun()) {
+      return Effect().reply(replyTo,
+          new Written(updated, state.version(), false, ObjectLifecycle.readyToDelete(updated)));
+    }
     if (ObjectLifecycle.readyToDelete(updated)) {
       return Effect().persist(new ObjectDeleted(updated, request))
           .thenReply(replyTo, s -> new Written(updated, s.version(), true, true));

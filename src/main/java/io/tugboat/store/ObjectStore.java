@@ -83,7 +83,8 @@ public final class ObjectStore {
     }
     ObjectKey key = ObjectKey.of(type, namespace, Json.metaText(obj, "name"));
     ObjectNode prepared = obj;
-    return ask(key, replyTo -> new ObjectEntity.Create(prepared, request, replyTo)).thenCompose(r -> settle(key, r));
+    return ask(key, replyTo -> new ObjectEntity.Create(prepared, request, replyTo))
+        .thenCompose(r -> settle(key, r, request));
   }
 
   /**
@@ -94,7 +95,7 @@ public final class ObjectStore {
     String rv = Json.metaText(obj, "resourceVersion");
     return expectedVersion(key, rv).thenCompose(expected ->
         ask(key, replyTo -> new ObjectEntity.Update(obj, expected, sub, request, replyTo)))
-        .thenCompose(r -> settle(key, r));
+        .thenCompose(r -> settle(key, r, request));
   }
 
   /** Patches an object or its status, against the version this node's cache has. */
@@ -104,7 +105,7 @@ public final class ObjectStore {
     long observed = seen == null ? 0 : seen.version();
     String observedRv = seen == null ? null : Long.toString(seen.resourceVersion());
     return ask(key, replyTo -> new ObjectEntity.Patch(patchType, patch, observed, observedRv, sub, request, replyTo))
-        .thenCompose(r -> settle(key, r));
+        .thenCompose(r -> settle(key, r, request));
   }
 
   /** Deletes an object; with finalizers it is only marked (deletionTimestamp) until they are gone. */
@@ -113,7 +114,7 @@ public final class ObjectStore {
     return expectedVersion(key, preconditionRv).thenCompose(expected -> ask(key, replyTo ->
             new ObjectEntity.Delete(new DeleteOptions(preconditionUid, expected, gracePeriodSeconds, propagationPolicy),
                 request, replyTo)))
-        .thenCompose(r -> settle(key, r));
+        .thenCompose(r -> settle(key, r, request));
   }
 
   /** Throws 404 unless the namespace exists, 403 while it is terminating. */
@@ -145,13 +146,26 @@ public final class ObjectStore {
     });
   }
 
-  /** Turns an entity reply into a result that this node's cache has seen. */
-  private CompletionStage<WriteResult> settle(ObjectKey key, ObjectEntity.Reply reply) {
+  /**
+   * Turns an entity reply into a result that this node's cache has seen; a dry run's answer is the object
+   * the write would have made, at the cached resourceVersion (none for a create).
+   */
+  private CompletionStage<WriteResult> settle(ObjectKey key, ObjectEntity.Reply reply, RequestInfo request) {
     if (reply instanceof ObjectEntity.Rejected rejected) {
       return CompletableFuture.failedFuture(new ApiException(rejected.error()));
     }
     if (!(reply instanceof ObjectEntity.Written written)) {
       return CompletableFuture.failedFuture(new ApiException(ApiError.internal("unexpected reply " + reply)));
+    }
+    if (request.dryRun()) {
+      ObjectNode would = written.object().deepCopy();
+      WatchCache.Entry current = cache.get(key).orElse(null);
+      long rv = current == null ? 0 : current.resourceVersion();
+      if (current != null) {
+        Json.meta(would).put("resourceVersion", Long.toString(rv));
+      }
+      return CompletableFuture.completedFuture(
+          new WriteResult(new WatchCache.Entry(key, would, rv, written.version()), written.deleted()));
     }
     if (!written.changed()) {
       WatchCache.Entry current = cache.get(key).orElse(null);
