@@ -251,7 +251,16 @@ final class ResourceHandler {
     if (propagation != null && !Set.of("Background", "Foreground", "Orphan").contains(propagation)) {
       throw new ApiException(ApiError.badRequest("propagationPolicy must be one of Background, Foreground, Orphan"));
     }
-    return store.delete(key(t), uid.isEmpty() ? null : uid, rv, grace, propagation, c.info("delete"))
+    RequestInfo info = c.info("delete");
+    // kubectl sends dry run for deletes inside DeleteOptions rather than as a query parameter.
+    for (JsonNode v : opts.path("dryRun")) {
+      if (!v.asText().equals("All")) {
+        throw new ApiException(ApiError.badRequest("Invalid dry run value: \"" + v.asText()
+            + "\": supported values are \"All\""));
+      }
+      info = new RequestInfo(info.user(), info.userAgent(), info.requestId(), info.verb(), info.time(), true);
+    }
+    return store.delete(key(t), uid.isEmpty() ? null : uid, rv, grace, propagation, info)
         .thenApply(r -> Responses.object(r.deleted() ? 200 : 202, served(t.type(), r.object()), c.yaml(), List.of()));
   }
 

@@ -82,6 +82,15 @@ class ApiServerTestDryRun {
   }
 
   @Test
+  void dryRunInDeleteOptionsKeepsTheObject() {
+    server.post(cms(), configMap("stays-too"));
+    TestServer.Reply r = server.send(cms() + "/stays-too", "DELETE", "application/json",
+        "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"All\"]}");
+    assertEquals(200, r.code(), r::toString);
+    assertEquals(200, server.get(cms() + "/stays-too").code());
+  }
+
+  @Test
   void unknownDryRunValueIs400() {
     StatusAssert.assertStatus(server.post(cms() + "?dryRun=Some", configMap("x")), 400, "BadRequest");
   }
