@@ -87,7 +87,7 @@ final class Phases {
     Latencies all = merge(perThread);
     Latencies.Summary s = all.summary();
     double rate = all.count() / seconds;
-    report.row("creates", "created / errors", all.count() + " / " + errors.get());
+    report.row("creates", "created / errors", Report.fmt(all.count()) + " / " + errors.get());
     report.row("creates", "wall time", Report.fmt(seconds) + " s");
     report.row("creates", "throughput", rate, "creates/s", CREATES_PER_S, true);
     report.row("creates", "p50", Report.fmt(s.millis(0.50)) + " ms");
@@ -129,7 +129,7 @@ final class Phases {
     double seconds = (System.nanoTime() - start) / 1e9;
     Latencies all = merge(perThread);
     Latencies.Summary s = all.summary();
-    report.row("gets", "gets / errors", all.count() + " / " + errors.get());
+    report.row("gets", "gets / errors", Report.fmt(all.count()) + " / " + errors.get());
     report.row("gets", "throughput", Report.fmt(all.count() / seconds) + " gets/s");
     report.row("gets", "p50", Report.fmt(s.millis(0.50)) + " ms");
     report.row("gets", "p99", s.millis(0.99), "ms", GET_P99_MS, false);
