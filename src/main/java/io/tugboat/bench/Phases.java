@@ -154,7 +154,7 @@ final class Phases {
       }
     }
     Latencies.Summary s = lat.summary();
-    report.row("list", "items / response", items + " objects / " + Report.fmt(bytes / 1024.0 / 1024.0) + " MiB");
+    report.row("list", "items / response", Report.fmt(items) + " objects / " + Report.fmt(bytes / 1024.0 / 1024.0) + " MiB");
     report.row("list", "p50", Report.fmt(s.millis(0.50)) + " ms");
     report.row("list", "p99", s.millis(0.99), "ms", LIST_MS, false);
     report.row("list", "max", Report.fmt(s.maxMillis()) + " ms");
