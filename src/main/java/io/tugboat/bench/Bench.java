@@ -77,7 +77,7 @@ public final class Bench {
     report.machineFacts("start");
     report.fact("server", opts.server().toString());
     report.fact("namespace", opts.namespace());
-    report.fact("phases", String.join(",", ordered(opts.phases())));
+    report.fact("Java phases", opts.phases().isEmpty() ? "none" : String.join(",", ordered(opts.phases())));
     report.fact("settings", opts.count() + " ConfigMaps of " + opts.dataBytes() + " B data, " + opts.clients()
         + " clients, gets for " + opts.getSeconds() + " s, " + opts.listTimes() + " lists, HTTP/1.1 + TLS");
     opts.facts().forEach(report::fact);
