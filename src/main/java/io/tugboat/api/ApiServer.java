@@ -7,6 +7,7 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.ServerBuilder;
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.HttpCharsets;
+import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
@@ -19,6 +20,7 @@ import io.tugboat.audit.AuditLog;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
 import io.tugboat.model.Json;
+import io.tugboat.store.Futures;
 import io.tugboat.store.ObjectStore;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -70,8 +72,8 @@ public final class ApiServer {
       builder = builder.enableHttps(ConnectionContext.httpsServer(sslContext(settings)));
     }
     return builder.bind(server::handle).thenApply(binding -> {
-      log.info("API server listening on {}://{}", settings.tlsKeystore().isEmpty() ? "http" : "https",
-          binding.localAddress());
+      log.info("API server listening on {}://{}:{}", settings.tlsKeystore().isEmpty() ? "http" : "https",
+          binding.localAddress().getHostString(), binding.localAddress().getPort());
       return binding;
     });
   }
@@ -189,8 +191,11 @@ public final class ApiServer {
     }
     // A size limit, not toStrict's maxBytes: only the former fails with EntityStreamSizeException (413) when a
     // chunked body without Content-Length grows too large; the latter fails with a generic stream error (500).
-    return request.entity().withSizeLimit(settings.maxBodyBytes())
-        .toStrict(settings.requestTimeout().toMillis(), system)
+    if (request.entity() instanceof HttpEntity.Strict strict) {
+      return CompletableFuture.completedFuture(strict.getData().toArray());
+    }
+    return Futures.on(request.entity().withSizeLimit(settings.maxBodyBytes())
+            .toStrict(settings.requestTimeout().toMillis(), system), system.executionContext())
         .thenApply(strict -> strict.getData().toArray());
   }
 

@@ -135,7 +135,7 @@ public final class ObjectStore {
   private CompletionStage<ObjectEntity.Reply> ask(ObjectKey key,
       akka.japi.function.Function<akka.actor.typed.ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> message) {
     EntityRef<ObjectEntity.Command> ref = sharding.entityRefFor(ObjectEntity.TYPE_KEY, key.entityId());
-    return ref.ask(message, timeout).exceptionally(e -> {
+    return Futures.on(ref.ask(message, timeout), system.executionContext()).exceptionally(e -> {
       if (e instanceof CompletionException && e.getCause() != null) {
         e = e.getCause();
       }

@@ -27,8 +27,8 @@ final class StoreTestConfig {
             akka.persistence.journal.leveldb.native = on
             akka.persistence.journal.leveldb.fsync = off
             akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.local"
-            akka.persistence.query.journal.leveldb.refresh-interval = 100ms
-            tugboat.store.read-journal = "akka.persistence.query.journal.leveldb"
+            tugboat.store.leveldb-query.refresh-interval = 100ms
+            tugboat.store.read-journal = "tugboat.store.leveldb-query"
             """)
         .withValue("akka.persistence.journal.leveldb.dir",
             ConfigValueFactory.fromAnyRef(dataDir.resolve("journal").toString()))
