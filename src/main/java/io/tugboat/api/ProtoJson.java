@@ -57,6 +57,24 @@ final class ProtoJson {
   /** String pointer fields whose empty value is meaningful: "" asks for no storage class, not the default. */
   static final Set<String> EMPTY_IS_A_VALUE = Set.of("storageClassName");
 
+  /**
+   * Fields of Go structs embedded with {@code json:",inline"}: generated.proto names them, JSON flattens their
+   * fields into the parent (a Volume's {@code configMap}, an IngressRule's {@code http}).
+   */
+  static final Set<String> INLINE = Set.of(
+      "k8s.io.api.core.v1.Volume.volumeSource",
+      "k8s.io.api.core.v1.PersistentVolumeSpec.persistentVolumeSource",
+      "k8s.io.api.core.v1.Probe.handler",
+      "k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon",
+      "k8s.io.api.core.v1.ConfigMapEnvSource.localObjectReference",
+      "k8s.io.api.core.v1.ConfigMapKeySelector.localObjectReference",
+      "k8s.io.api.core.v1.ConfigMapProjection.localObjectReference",
+      "k8s.io.api.core.v1.ConfigMapVolumeSource.localObjectReference",
+      "k8s.io.api.core.v1.SecretEnvSource.localObjectReference",
+      "k8s.io.api.core.v1.SecretKeySelector.localObjectReference",
+      "k8s.io.api.core.v1.SecretProjection.localObjectReference",
+      "k8s.io.api.networking.v1.IngressRule.ingressRuleValue");
+
   private static final String META = "k8s.io.apimachinery.pkg.apis.meta.v1.";
   private static final DateTimeFormatter MICRO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX").withZone(ZoneOffset.UTC);
@@ -119,7 +137,9 @@ final class ProtoJson {
         }
       } else if (message.hasField(field)) {
         Object value = message.getField(field);
-        if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE || keep(name, value)) {
+        if (INLINE.contains(field.getFullName()) && toJson((Message) value) instanceof ObjectNode inlined) {
+          out.setAll(inlined);
+        } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE || keep(message, name, value)) {
           out.set(name, value(field, value));
         }
       }
@@ -127,14 +147,15 @@ final class ProtoJson {
     return out;
   }
 
-  private static boolean keep(String name, Object value) {
+  private static boolean keep(Message message, String name, Object value) {
     if (value instanceof String s) {
       return !s.isEmpty() || EMPTY_IS_A_VALUE.contains(name);
     }
     boolean zero = value instanceof Boolean b ? !b
         : value instanceof Number n ? n.doubleValue() == 0
         : value instanceof ByteString bytes && bytes.isEmpty();
-    return !zero || ZERO_IS_A_VALUE.contains(name);
+    // Status counters share names with pointer spec fields (replicas) but are omitempty values.
+    return !zero || ZERO_IS_A_VALUE.contains(name) && !message.getDescriptorForType().getName().endsWith("Status");
   }
 
   private static ArrayNode repeated(Message message, FieldDescriptor field) {
@@ -163,7 +184,9 @@ final class ProtoJson {
       case MESSAGE -> toJson((Message) value);
       case STRING -> f.textNode((String) value);
       case INT -> f.numberNode((Integer) value);
-      case LONG -> f.numberNode((Long) value);
+      // As Jackson reads the same number from JSON, so deep equality with JSON-decoded objects holds.
+      case LONG -> (Long) value == ((Long) value).intValue() ? f.numberNode(((Long) value).intValue())
+          : f.numberNode((Long) value);
       case FLOAT -> f.numberNode((Float) value);
       case DOUBLE -> f.numberNode((Double) value);
       case BOOLEAN -> f.booleanNode((Boolean) value);
