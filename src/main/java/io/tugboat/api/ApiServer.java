@@ -174,8 +174,9 @@ public final class ApiServer {
       boolean table = accept.contains("as=Table");
       String method = request.method().value();
       String userAgent = request.getHeader("User-Agent").map(h -> h.value()).orElse("");
-      ResourceHandler.Call call = new ResourceHandler.Call(target, method, q, decode(body, contentType, method),
-          contentType, yaml, table, caller, userAgent, UUID.randomUUID().toString());
+      ResourceHandler.Call call = new ResourceHandler.Call(target, method, q,
+          decode(body, contentType, method, target), contentType, yaml, table, caller, userAgent,
+          UUID.randomUUID().toString());
       if (method.equals("GET") && !target.isObject() && q.flag("watch")) {
         return watches.watch(call);
       }
@@ -199,8 +200,8 @@ public final class ApiServer {
         .thenApply(strict -> strict.getData().toArray());
   }
 
-  /** Decodes a JSON or YAML body; null when empty. */
-  private static JsonNode decode(byte[] body, String contentType, String method) {
+  /** Decodes a JSON, YAML or (for POST and PUT) Kubernetes protobuf body; null when empty. */
+  private static JsonNode decode(byte[] body, String contentType, String method, Target target) {
     if (body.length == 0) {
       return null;
     }
@@ -213,6 +214,10 @@ public final class ApiServer {
       if (media.equals("application/json") || media.endsWith("+json") || media.isEmpty()
           || media.equals("application/octet-stream") || media.equals("none/none")) {
         return Json.MAPPER.readTree(body);
+      }
+      // kubectl >= 1.32 creates and replaces through typed clients in protobuf; its patches are always JSON.
+      if (media.equals(ProtobufBodies.MEDIA_TYPE) && (method.equals("POST") || method.equals("PUT"))) {
+        return ProtobufBodies.decode(body, target.type());
       }
     } catch (JsonProcessingException e) {
       throw new ApiException(ApiError.badRequest("the request body is not valid " + (media.contains("yaml") ? "YAML"

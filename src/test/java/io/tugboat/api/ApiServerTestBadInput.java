@@ -120,9 +120,21 @@ class ApiServerTestBadInput {
     String path = withConfigMap();
     JsonNode before = current(path);
     assertStatus(server.send(path, "POST", "text/plain", configMap("b").toString()), 415, "UnsupportedMediaType");
-    assertStatus(server.send(path, "POST", "application/vnd.kubernetes.protobuf", "k8s\0\n\u0002v1"), 415,
+    assertStatus(server.patch(path + "/a", "application/vnd.kubernetes.protobuf", "k8s\0"), 415,
         "UnsupportedMediaType");
     assertStatus(server.send(path + "/a", "PUT", "text/plain", before.toString()), 415, "UnsupportedMediaType");
+    assertUnchanged(path, before);
+  }
+
+  @Test
+  void aMalformedProtobufBodyIsABadRequest() {
+    String path = withConfigMap();
+    JsonNode before = current(path);
+    String truncated = "k8s\0\n\u0002v1";
+    JsonNode s = assertStatus(server.send(path, "POST", "application/vnd.kubernetes.protobuf", truncated), 400,
+        "BadRequest");
+    assertTrue(s.path("message").asText().contains("runtime.Unknown"), s::toString);
+    assertStatus(server.send(path, "POST", "application/vnd.kubernetes.protobuf", "{}"), 400, "BadRequest");
     assertUnchanged(path, before);
   }
 
