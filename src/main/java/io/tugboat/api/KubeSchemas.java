@@ -226,9 +226,18 @@ final class KubeSchemas {
     };
   }
 
+  /** Required fields of classes whose simple name another kind shares (events.k8s.io Event vs core Event). */
+  private static final Map<String, List<String>> REQUIRED_BY_CLASS = Map.of(
+      "io.fabric8.kubernetes.api.model.events.v1.Event", List.of("eventTime", "metadata"));
+
   /** Required fields of a class, by its simple name. */
   static List<String> required(String simpleName) {
     return REQUIRED.getOrDefault(simpleName, List.of());
+  }
+
+  /** Required fields of a class. */
+  static List<String> required(Class<?> type) {
+    return REQUIRED_BY_CLASS.getOrDefault(type.getName(), required(type.getSimpleName()));
   }
 
   /** {strategy, merge key or null} for a list field, or null when it is replaced wholesale. */

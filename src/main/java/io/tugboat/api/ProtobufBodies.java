@@ -57,6 +57,7 @@ public final class ProtobufBodies {
       Map.entry("coordination.k8s.io/v1", V1Coordination.getDescriptor()),
       Map.entry("rbac.authorization.k8s.io/v1", V1Rbac.getDescriptor()),
       Map.entry("storage.k8s.io/v1", V1Storage.getDescriptor()),
+      Map.entry("events.k8s.io/v1", io.kubernetes.client.proto.V1Events.getDescriptor()),
       Map.entry("policy/v1", V1Policy.getDescriptor()),
       Map.entry("scheduling.k8s.io/v1", V1Scheduling.getDescriptor()),
       Map.entry("authentication.k8s.io/v1", V1Authentication.getDescriptor()),

@@ -103,12 +103,12 @@ final class ResourceHandler {
     if ("scale".equals(t.subresource())) {
       return Responses.object(200, scale(e.object()), c.yaml(), List.of());
     }
-    JsonNode obj = served(t.type(), e.object());
     if (c.table()) {
-      return Responses.json(200, Tables.table(t.type(), List.of(obj), Long.toString(e.resourceVersion()), null,
-          c.query().get("includeObject", "Metadata"), Instant.now()));
+      // Printers read the stored shape (the same columns for every version, as Kubernetes prints).
+      return Responses.json(200, Tables.table(storageType(t.type()), List.of(e.object()),
+          Long.toString(e.resourceVersion()), null, c.query().get("includeObject", "Metadata"), Instant.now()));
     }
-    return Responses.object(200, obj, c.yaml(), List.of());
+    return Responses.object(200, served(t.type(), e.object()), c.yaml(), List.of());
   }
 
   private HttpResponse list(Call c) {
@@ -128,11 +128,11 @@ final class ResourceHandler {
     String rv = Long.toString(snap.resourceVersion());
     List<JsonNode> objects = new ArrayList<>(items.size());
     for (WatchCache.Entry e : items) {
-      objects.add(served(t.type(), e.object()));
+      objects.add(c.table() ? e.object() : served(t.type(), e.object()));
     }
     if (c.table()) {
-      return Responses.json(200, Tables.table(t.type(), objects, rv, next, c.query().get("includeObject", "Metadata"),
-          Instant.now()));
+      return Responses.json(200, Tables.table(storageType(t.type()), objects, rv, next,
+          c.query().get("includeObject", "Metadata"), Instant.now()));
     }
     ObjectNode list = Json.object();
     list.put("kind", t.type().listKind());

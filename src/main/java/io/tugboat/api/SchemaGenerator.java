@@ -116,7 +116,7 @@ final class SchemaGenerator {
       ObjectNode properties = schema.putObject("properties");
       fields.forEach((json, f) -> properties.set(json, property(simple, owner, json, f.getGenericType(), deps)));
     }
-    List<String> required = KubeSchemas.required(simple);
+    List<String> required = KubeSchemas.required(type);
     if (!required.isEmpty()) {
       ArrayNode array = schema.putArray("required");
       required.forEach(array::add);

@@ -32,10 +32,20 @@ final class Selection implements Predicate<JsonNode> {
 
   private final LabelSelector labels;
   private final FieldSelector fields;
+  private final boolean eventsV1;
 
-  private Selection(LabelSelector labels, FieldSelector fields) {
+  private Selection(LabelSelector labels, FieldSelector fields, boolean eventsV1) {
     this.labels = labels;
     this.fields = fields;
+    this.eventsV1 = eventsV1;
+  }
+
+  /** events.k8s.io field names select the stored core Event's fields. */
+  private static String coreEventField(String field) {
+    if (field.startsWith("regarding.")) {
+      return "involvedObject." + field.substring("regarding.".length());
+    }
+    return field.equals("reportingController") ? "reportingComponent" : field;
   }
 
   /** Parses the selectors of a request; 400 when either is malformed or names an unsupported field. */
@@ -43,12 +53,14 @@ final class Selection implements Predicate<JsonNode> {
     try {
       LabelSelector l = LabelSelector.parse(labelSelector);
       FieldSelector f = FieldSelector.parse(fieldSelector);
+      boolean eventsV1 = type.group().equals("events.k8s.io");
       for (FieldSelector.Requirement r : f.requirements()) {
-        if (!COMMON.contains(r.field()) && !FIELDS.getOrDefault(type.kind(), Set.of()).contains(r.field())) {
+        String field = eventsV1 ? coreEventField(r.field()) : r.field();
+        if (!COMMON.contains(field) && !FIELDS.getOrDefault(type.kind(), Set.of()).contains(field)) {
           throw new ApiException(ApiError.badRequest("field label not supported: " + r.field()));
         }
       }
-      return new Selection(l, f);
+      return new Selection(l, f, eventsV1);
     } catch (IllegalArgumentException e) {
       throw new ApiException(ApiError.badRequest(e.getMessage()));
     }
@@ -57,7 +69,7 @@ final class Selection implements Predicate<JsonNode> {
   @Override
   public boolean test(JsonNode obj) {
     return labels.matches(obj.path("metadata").path("labels"))
-        && (fields.isEverything() || fields.matches(field -> value(obj, field)));
+        && (fields.isEverything() || fields.matches(field -> value(obj, eventsV1 ? coreEventField(field) : field)));
   }
 
   private static String value(JsonNode obj, String field) {

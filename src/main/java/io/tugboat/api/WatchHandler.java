@@ -165,10 +165,12 @@ final class WatchHandler {
       }
       return line(ev);
     }
-    JsonNode obj = ResourceHandler.served(type, e.entry().object());
+    JsonNode obj;
     if (table) {
-      obj = Tables.table(type, List.of(obj), Long.toString(e.entry().resourceVersion()), null, includeObject,
-          Instant.now());
+      obj = Tables.table(ResourceHandler.storageType(type), List.of(e.entry().object()),
+          Long.toString(e.entry().resourceVersion()), null, includeObject, Instant.now());
+    } else {
+      obj = ResourceHandler.served(type, e.entry().object());
     }
     ev.set("object", obj);
     return line(ev);

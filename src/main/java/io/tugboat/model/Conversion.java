@@ -22,6 +22,9 @@ public final class Conversion {
     if (isHpaV1(served) && !storage.version().equals("v1")) {
       hpaV1ToV2(out);
     }
+    if (isEventsV1(served)) {
+      rename(out, EVENT_FIELDS, false);
+    }
     out.put("apiVersion", storage.apiVersion());
     out.put("kind", served.kind());
     return moveFirst(out);
@@ -33,9 +36,38 @@ public final class Conversion {
     if (isHpaV1(served) && !stored.path("apiVersion").asText().equals(served.apiVersion())) {
       hpaV2ToV1(out);
     }
+    if (isEventsV1(served) && !stored.path("apiVersion").asText().equals(served.apiVersion())) {
+      rename(out, EVENT_FIELDS, true);
+    }
     out.put("apiVersion", served.apiVersion());
     out.put("kind", served.kind());
     return moveFirst(out);
+  }
+
+  /** events.k8s.io/v1 field -> core/v1 field, as Kubernetes converts them. */
+  private static final java.util.Map<String, String> EVENT_FIELDS = java.util.Map.of(
+      "regarding", "involvedObject",
+      "note", "message",
+      "reportingController", "reportingComponent",
+      "deprecatedSource", "source",
+      "deprecatedFirstTimestamp", "firstTimestamp",
+      "deprecatedLastTimestamp", "lastTimestamp",
+      "deprecatedCount", "count");
+
+  private static boolean isEventsV1(ResourceType t) {
+    return t.group().equals("events.k8s.io") && t.kind().equals("Event");
+  }
+
+  /** Renames top-level fields by the table (keys to values, or back when {@code inverse}). */
+  private static void rename(ObjectNode obj, java.util.Map<String, String> table, boolean inverse) {
+    for (java.util.Map.Entry<String, String> e : table.entrySet()) {
+      String from = inverse ? e.getValue() : e.getKey();
+      String to = inverse ? e.getKey() : e.getValue();
+      JsonNode v = obj.remove(from);
+      if (v != null) {
+        obj.set(to, v);
+      }
+    }
   }
 
   private static boolean isHpaV1(ResourceType t) {

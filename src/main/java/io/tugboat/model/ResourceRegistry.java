@@ -64,7 +64,10 @@ public final class ResourceRegistry {
       of("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, List.of(), List.of(),
           false, false, io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class),
       of("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, List.of("sc"), List.of(), false, false,
-          io.fabric8.kubernetes.api.model.storage.StorageClass.class));
+          io.fabric8.kubernetes.api.model.storage.StorageClass.class),
+      // The same objects as core v1 Events, in the newer shape (regarding, note, reportingController).
+      new ResourceType("events.k8s.io", "v1", "Event", "events", "event", true, List.of("ev"), List.of(), false,
+          false, io.fabric8.kubernetes.api.model.events.v1.Event.class, "core/events"));
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();
@@ -122,6 +125,6 @@ public final class ResourceRegistry {
   private static ResourceType of(String group, String version, String kind, String plural, boolean namespaced,
       List<String> shortNames, List<String> categories, boolean status, boolean scale, Class<?> model) {
     return new ResourceType(group, version, kind, plural, kind.toLowerCase(java.util.Locale.ROOT), namespaced,
-        shortNames, categories, status, scale, model);
+        shortNames, categories, status, scale, model, null);
   }
 }

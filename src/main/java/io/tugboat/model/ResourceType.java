@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One served resource: its group/version/kind, REST names and capabilities, as discovery
- * documents it. Objects are stored under {@link #storageKey()}, shared by all served versions.
+ * documents it. Objects are stored under {@link #storageKey()}, shared by all served versions;
+ * {@code storedWith} is null unless another group's resource holds the objects.
  */
 public record ResourceType(
     String group,
@@ -17,7 +18,8 @@ public record ResourceType(
     List<String> categories,
     boolean hasStatus,
     boolean hasScale,
-    Class<?> modelClass) {
+    Class<?> modelClass,
+    String storedWith) {
 
   /** "v1" for the core group, "apps/v1" otherwise. */
   public String apiVersion() {
@@ -29,9 +31,12 @@ public record ResourceType(
     return kind + "List";
   }
 
-  /** Group and plural: identifies the stored objects whatever version serves them. */
+  /**
+   * Group and plural: identifies the stored objects whatever version serves them. A resource served by two
+   * groups (events.k8s.io Events are core Events) names the storage it shares in {@code storedWith}.
+   */
   public String storageKey() {
-    return (group.isEmpty() ? "core" : group) + "/" + plural;
+    return storedWith != null ? storedWith : (group.isEmpty() ? "core" : group) + "/" + plural;
   }
 
   /** URL prefix of this group-version: /api/v1 or /apis/apps/v1. */
