@@ -34,11 +34,17 @@ import org.openapi_v2.Document;
  */
 public final class OpenApiV2Proto {
 
-  /** The media type kubectl asks for on /openapi/v2, and the type of the reply. */
+  /** The media type kubectl 1.27/1.28 ask for on /openapi/v2. */
   public static final String MEDIA_TYPE = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 
-  private static final ContentType CONTENT_TYPE =
-      MediaTypes.customBinary("application", MEDIA_TYPE.substring("application/".length()), false).toContentType();
+  /**
+   * The type of the reply, as kube-apiserver sends it: Go's mime parser (and so kubectl) rejects the '@' of the
+   * requested type with "unexpected content after media subtype", so the server answers with its dotted spelling.
+   */
+  public static final String REPLY_MEDIA_TYPE = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+  private static final ContentType CONTENT_TYPE = MediaTypes.customBinary("application",
+      REPLY_MEDIA_TYPE.substring("application/".length()), false).toContentType();
 
   /** Quotes every string, so a value such as "true" or "1" keeps its type when kubectl parses the YAML back. */
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
@@ -46,7 +52,7 @@ public final class OpenApiV2Proto {
 
   private OpenApiV2Proto() {}
 
-  /** True if an Accept header prefers the protobuf document to JSON. */
+  /** True if an Accept header prefers the protobuf document (either spelling) to JSON. */
   public static boolean accepts(String accept) {
     int proto = accept.indexOf("com.github.proto-openapi.spec.v2");
     int json = accept.indexOf("json");

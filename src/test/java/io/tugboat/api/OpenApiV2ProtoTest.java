@@ -163,6 +163,7 @@ class OpenApiV2ProtoTest {
   void acceptsOnlyTheGnosticMediaTypeWhenPreferredToJson() {
     assertTrue(OpenApiV2Proto.accepts(OpenApiV2Proto.MEDIA_TYPE));
     assertTrue(OpenApiV2Proto.accepts(OpenApiV2Proto.MEDIA_TYPE + ", application/json"));
+    assertTrue(OpenApiV2Proto.accepts(OpenApiV2Proto.REPLY_MEDIA_TYPE));
     assertFalse(OpenApiV2Proto.accepts("application/json, " + OpenApiV2Proto.MEDIA_TYPE));
     assertFalse(OpenApiV2Proto.accepts("application/json"));
     assertFalse(OpenApiV2Proto.accepts("application/vnd.kubernetes.protobuf"));
@@ -170,10 +171,10 @@ class OpenApiV2ProtoTest {
   }
 
   @Test
-  void responseIsCachedAndTypedWithTheGnosticMediaType() {
+  void responseIsCachedAndTypedWithTheMediaTypeGoCanParse() {
     HttpResponse r = OpenApiV2Proto.response();
     assertEquals(200, r.status().intValue());
-    assertEquals(OpenApiV2Proto.MEDIA_TYPE, r.entity().getContentType().toString());
+    assertEquals(OpenApiV2Proto.REPLY_MEDIA_TYPE, r.entity().getContentType().toString());
     assertArrayEquals(OpenApiV2Proto.bytes(), ((HttpEntity.Strict) r.entity()).getData().toArray());
     assertTrue(r == OpenApiV2Proto.response(), "built once");
   }
@@ -186,7 +187,7 @@ class OpenApiV2ProtoTest {
         var r = http.send(server.request(p).header("Accept", OpenApiV2Proto.MEDIA_TYPE).GET().build(),
             java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, r.statusCode(), p);
-        assertEquals(OpenApiV2Proto.MEDIA_TYPE, r.headers().firstValue("Content-Type").orElse(""), p);
+        assertEquals(OpenApiV2Proto.REPLY_MEDIA_TYPE, r.headers().firstValue("Content-Type").orElse(""), p);
         assertEquals(served(), Document.parseFrom(r.body()), p);
       }
       TestServer.Reply json = server.get("/openapi/v2", "application/json");
