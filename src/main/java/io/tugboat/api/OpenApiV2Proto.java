@@ -13,7 +13,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import org.openapi_v2.Any;
@@ -99,10 +98,9 @@ public final class OpenApiV2Proto {
   /** An ordinary message: each property onto the field of the same JSON name, extensions aside. */
   private static void properties(Message.Builder builder, JsonNode json, String where) {
     Descriptor type = builder.getDescriptorForType();
-    for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : json.properties()) {
       String key = e.getKey();
-      String at = where + "/" + key;
+      String at = pointer(where, key);
       if (key.startsWith("x-")) {
         vendorExtension(builder, key, e.getValue(), at);
         continue;
@@ -118,9 +116,8 @@ public final class OpenApiV2Proto {
   /** A JSON map whose entries become {@code Named*} messages in one repeated field; x-* keys become extensions. */
   private static void namedEntries(Message.Builder builder, JsonNode json, String where, String fieldName) {
     FieldDescriptor field = builder.getDescriptorForType().findFieldByName(fieldName);
-    for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String at = where + "/" + e.getKey().replace("/", "~1");
+    for (Map.Entry<String, JsonNode> e : json.properties()) {
+      String at = pointer(where, e.getKey());
       if (e.getKey().startsWith("x-") && builder.getDescriptorForType().findFieldByName("vendor_extension") != null) {
         vendorExtension(builder, e.getKey(), e.getValue(), at);
         continue;
@@ -267,6 +264,11 @@ public final class OpenApiV2Proto {
     if (!ok) {
       throw error(where, "expected " + expected + ", found " + json.getNodeType().toString().toLowerCase(Locale.ROOT));
     }
+  }
+
+  /** The JSON pointer of a property, for error messages. */
+  private static String pointer(String where, String key) {
+    return where + "/" + key.replace("~", "~0").replace("/", "~1");
   }
 
   private static IllegalArgumentException error(String where, String why) {
