@@ -138,9 +138,11 @@ public final class ApiServer {
       case "/openapi/v3", "/openapi/v3/" -> {
         return done(Responses.json(200, OpenApi.v3Root()));
       }
-      case "/openapi/v2" -> {
-        return done(accept.contains("protobuf") && !accept.contains("json")
-            ? Responses.error(notFound()) : Responses.json(200, OpenApi.v2()));
+      case "/openapi/v2", "/swagger-2.0.0.pb-v1" -> {
+        // kubectl 1.27/1.28 validate against the protobuf form; /swagger-2.0.0.pb-v1 is its older fallback.
+        return done(path.startsWith("/swagger") || OpenApiV2Proto.accepts(accept) ? OpenApiV2Proto.response()
+            : accept.contains("protobuf") && !accept.contains("json") ? Responses.error(notFound())
+            : Responses.json(200, OpenApi.v2()));
       }
       case "/tugboat/audit" -> {
         Query q = new Query(request);
