@@ -141,6 +141,17 @@ public final class ManagedFields {
     }
   }
 
+  /** {@code target} with the managedFields of {@code source} (none if it has none); returns target. */
+  public static ObjectNode withEntriesOf(JsonNode source, ObjectNode target) {
+    JsonNode entries = source.path("metadata").get("managedFields");
+    if (entries == null) {
+      Json.meta(target).remove("managedFields");
+    } else {
+      Json.meta(target).set("managedFields", entries.deepCopy());
+    }
+    return target;
+  }
+
   /** Whether two versions of an object differ in who owns what (times aside). */
   public static boolean ownershipChanged(JsonNode old, JsonNode updated) {
     return !key(read(old)).equals(key(read(updated)));

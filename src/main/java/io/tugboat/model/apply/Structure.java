@@ -207,9 +207,10 @@ final class Structure {
       String s = x != null ? x.schemaPath() : y.schemaPath();
       compare(x == null ? null : x.value(), y == null ? null : y.value(), path.child(pe), s, added, modified, removed);
     }
-    // A map or list element present on one side only is itself added or removed; the top-level fields always
-    // exist in a typed object, so they are not.
-    if (path.size() > 1) {
+    // A map or list element present on one side only is itself added or removed (a list is not: its elements
+    // are); the top-level fields always exist in a typed object, so they are not.
+    boolean list = (a != null && a.isArray()) || (b != null && b.isArray());
+    if (path.size() > 1 && !list) {
       if (a == null) {
         added.add(path);
       } else if (b == null) {
