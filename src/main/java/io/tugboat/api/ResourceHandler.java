@@ -15,6 +15,7 @@ import io.tugboat.model.Patches;
 import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
+import io.tugboat.model.apply.ServerSideApply;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
 import io.tugboat.store.RequestInfo;
@@ -164,7 +165,8 @@ final class ResourceHandler {
           List.of(io.tugboat.model.FieldError.required("metadata.name", "name or generateName is required"))));
     }
     List<String> warnings = validateFields(c, obj);
-    return store.create(storageType(t.type()), Conversion.toStorage(t.type(), obj), c.info("create"))
+    return store.create(storageType(t.type()), Conversion.toStorage(t.type(), obj), c.info("create"), fieldManager(c),
+            false)
         .thenApply(r -> Responses.object(201, served(t.type(), r.object()), c.yaml(), warnings));
   }
 
@@ -186,7 +188,7 @@ final class ResourceHandler {
       meta.put("namespace", t.namespace());
     }
     List<String> warnings = validateFields(c, obj);
-    return store.update(key(t), Conversion.toStorage(t.type(), obj), part, c.info("update"))
+    return store.update(key(t), Conversion.toStorage(t.type(), obj), part, c.info("update"), fieldManager(c))
         .thenApply(r -> Responses.object(200, served(t.type(), r.object()), c.yaml(), warnings));
   }
 
@@ -195,20 +197,34 @@ final class ResourceHandler {
     if (c.body() == null) {
       throw new ApiException(ApiError.badRequest("the patch body is empty"));
     }
-    CompletionStage<ObjectStore.WriteResult> result = store.patch(key(t), type, c.body(), part, c.info("patch"));
+    String manager = fieldManager(c);
+    boolean force = c.query().flag("force");
+    if (type == PatchType.APPLY && manager == null) {
+      throw new ApiException(ApiError.badRequest("PATCH " + urlPath(t) + ": fieldManager is required for apply "
+          + "requests"));
+    }
+    CompletionStage<ObjectStore.WriteResult> result = store.patch(key(t), type, c.body(), part, c.info("patch"),
+        manager, force);
     java.util.concurrent.atomic.AtomicBoolean created = new java.util.concurrent.atomic.AtomicBoolean();
     if (type == PatchType.APPLY) {
       // Server-side apply creates what does not exist yet.
       result = result.handle((r, e) -> {
         Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-        if (cause instanceof ApiException ae && ae.error().code() == 404 && c.body().isObject()) {
+        if (cause instanceof ApiException ae && ae.error().code() == 404 && c.body().isObject()
+            && part == Subresource.MAIN) {
           ObjectNode obj = ((ObjectNode) c.body()).deepCopy();
           Json.meta(obj).put("name", t.name());
           if (t.type().namespaced()) {
             Json.meta(obj).put("namespace", t.namespace());
           }
+          try {
+            obj = ((ServerSideApply.Applied) ServerSideApply.apply(null, obj, manager, force, t.type().kind(),
+                Subresource.MAIN, Instant.now())).object();
+          } catch (ApiException invalid) {
+            return CompletableFuture.<ObjectStore.WriteResult>failedFuture(invalid);
+          }
           created.set(true);
-          return store.create(t.type(), obj, c.info("create"));
+          return store.create(t.type(), obj, c.info("create"), manager, true);
         }
         return e == null ? CompletableFuture.completedFuture(r) : CompletableFuture.<ObjectStore.WriteResult>failedFuture(cause);
       }).thenCompose(s -> s);
@@ -232,7 +248,8 @@ final class ResourceHandler {
     }
     ObjectNode merge = Json.object();
     merge.putObject("spec").put("replicas", replicas.asInt());
-    return store.patch(key(t), PatchType.MERGE, merge, Subresource.MAIN, c.info(patchType == null ? "update" : "patch"))
+    return store.patch(key(t), PatchType.MERGE, merge, Subresource.MAIN, c.info(patchType == null ? "update" : "patch"),
+            fieldManager(c), false)
         .thenApply(r -> Responses.object(200, scale(r.object()), c.yaml(), List.of()));
   }
 
@@ -368,6 +385,20 @@ final class ResourceHandler {
           + String.join(", ", result.unknownFields())));
     }
     return result.unknownFields();
+  }
+
+  /** The fieldManager parameter, null when absent (the entity then derives one from the user agent). */
+  private static String fieldManager(Call c) {
+    return c.query().get("fieldManager").orElse(null);
+  }
+
+  /** The URL path of an object, as Kubernetes names it in messages. */
+  private static String urlPath(Target t) {
+    ResourceType type = t.type();
+    String base = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.group() + "/" + type.version();
+    String ns = type.namespaced() && t.namespace() != null ? "/namespaces/" + t.namespace() : "";
+    String sub = t.subresource() == null ? "" : "/" + t.subresource();
+    return base + ns + "/" + type.plural() + "/" + t.name() + sub;
   }
 
   private static void requireObject(Target t, String method) {

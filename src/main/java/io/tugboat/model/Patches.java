@@ -35,7 +35,8 @@ public final class Patches {
           requireObject(patch, patchType);
           yield JsonMergePatch.apply(current, patch);
         }
-        // Server-side apply is approximated by a strategic merge of the applied configuration.
+        // Objects are applied by model.apply.ServerSideApply in the entity; here APPLY only reaches the /scale view,
+        // where a strategic merge of the applied configuration is close enough.
         case STRATEGIC, APPLY -> {
           requireObject(patch, patchType);
           yield StrategicMergePatch.apply(type.kind(), current, patch);

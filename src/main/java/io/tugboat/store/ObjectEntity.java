@@ -23,6 +23,8 @@ import io.tugboat.model.PatchType;
 import io.tugboat.model.Patches;
 import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
+import io.tugboat.model.apply.ManagedFields;
+import io.tugboat.model.apply.ServerSideApply;
 import java.util.Set;
 
 /**
@@ -48,19 +50,43 @@ public final class ObjectEntity
   /** A request to an object. */
   public sealed interface Command extends CborSerializable {}
 
-  /** Create the object (already prepared: uid, timestamps, defaults). */
-  public record Create(ObjectNode object, RequestInfo request, ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * Create the object (already prepared: uid, timestamps, defaults). fieldManager names the writer in
+   * managedFields (null: derived from the user agent); applied means server-side apply made the object and its
+   * managedFields already.
+   */
+  public record Create(ObjectNode object, RequestInfo request, ActorRef<Reply> replyTo, String fieldManager,
+      boolean applied) implements Command {
+    /** A create whose field manager is derived from the user agent. */
+    public Create(ObjectNode object, RequestInfo request, ActorRef<Reply> replyTo) {
+      this(object, request, replyTo, null, false);
+    }
+  }
 
-  /** Replace the object or its status; expectedVersion 0 means unconditional. */
+  /** Replace the object or its status; expectedVersion 0 means unconditional; fieldManager as for Create. */
   public record Update(ObjectNode object, long expectedVersion, Subresource subresource, RequestInfo request,
-      ActorRef<Reply> replyTo) implements Command {}
+      ActorRef<Reply> replyTo, String fieldManager) implements Command {
+    /** An update whose field manager is derived from the user agent. */
+    public Update(ObjectNode object, long expectedVersion, Subresource subresource, RequestInfo request,
+        ActorRef<Reply> replyTo) {
+      this(object, expectedVersion, subresource, request, replyTo, null);
+    }
+  }
 
   /**
    * Patch the object or its status. observedVersion/observedResourceVersion are what the caller's watch
-   * cache knows, so a patch that names a resourceVersion can be checked.
+   * cache knows, so a patch that names a resourceVersion can be checked. fieldManager as for Create (required
+   * for server-side apply); force lets an apply take fields other managers own.
    */
   public record Patch(PatchType patchType, JsonNode patch, long observedVersion, String observedResourceVersion,
-      Subresource subresource, RequestInfo request, ActorRef<Reply> replyTo) implements Command {}
+      Subresource subresource, RequestInfo request, ActorRef<Reply> replyTo, String fieldManager, boolean force)
+      implements Command {
+    /** A patch whose field manager is derived from the user agent. */
+    public Patch(PatchType patchType, JsonNode patch, long observedVersion, String observedResourceVersion,
+        Subresource subresource, RequestInfo request, ActorRef<Reply> replyTo) {
+      this(patchType, patch, observedVersion, observedResourceVersion, subresource, request, replyTo, null, false);
+    }
+  }
 
   /** Delete the object, honouring preconditions and finalizers. */
   public record Delete(DeleteOptions options, RequestInfo request, ActorRef<Reply> replyTo) implements Command {}
@@ -184,10 +210,12 @@ public final class ObjectEntity
     if (state.exists()) {
       return reject(cmd.replyTo(), ApiError.alreadyExists(key.resourceName(), key.name()));
     }
+    ObjectNode created = cmd.applied() ? cmd.object()
+        : owned(null, cmd.object(), cmd.fieldManager(), Subresource.MAIN, cmd.request());
     if (cmd.request().dryRun()) {
-      return Effect().reply(cmd.replyTo(), new Written(cmd.object(), state.version(), false, false));
+      return Effect().reply(cmd.replyTo(), new Written(created, state.version(), false, false));
     }
-    return Effect().persist(new ObjectCreated(cmd.object(), cmd.request()))
+    return Effect().persist(new ObjectCreated(created, cmd.request()))
         .thenReply(cmd.replyTo(), s -> new Written(s.object(), s.version(), true, false));
   }
 
@@ -200,6 +228,7 @@ public final class ObjectEntity
     }
     try {
       ObjectNode updated = ObjectLifecycle.prepareUpdate(type, state.object(), cmd.object(), cmd.subresource());
+      updated = owned(state.object(), updated, cmd.fieldManager(), cmd.subresource(), cmd.request());
       return persistChange(state, updated, cmd.request(), cmd.replyTo());
     } catch (ApiException e) {
       return reject(cmd.replyTo(), e.error());
@@ -216,12 +245,25 @@ public final class ObjectEntity
       Json.meta(base).put("resourceVersion", cmd.observedResourceVersion());
     }
     try {
-      ObjectNode patched = Patches.apply(type, base, cmd.patchType(), cmd.patch());
+      boolean apply = cmd.patchType() == PatchType.APPLY;
+      ObjectNode patched;
+      if (apply) {
+        ServerSideApply.Result result = ServerSideApply.apply(base, cmd.patch(), manager(cmd.fieldManager(),
+            cmd.request()), cmd.force(), type.kind(), cmd.subresource(), cmd.request().time());
+        if (result instanceof ServerSideApply.Conflicts conflicts) {
+          return reject(cmd.replyTo(), conflicts.toApiError());
+        }
+        patched = ((ServerSideApply.Applied) result).object();
+      } else {
+        patched = Patches.apply(type, base, cmd.patchType(), cmd.patch());
+      }
       String wanted = Json.metaText(patched, "resourceVersion");
       if (!wanted.isEmpty() && (!versionKnown || !wanted.equals(cmd.observedResourceVersion()))) {
         return reject(cmd.replyTo(), staleWrite());
       }
       ObjectNode updated = ObjectLifecycle.prepareUpdate(type, state.object(), patched, cmd.subresource());
+      updated = apply ? ManagedFields.withEntriesOf(patched, updated)
+          : owned(state.object(), updated, cmd.fieldManager(), cmd.subresource(), cmd.request());
       return persistChange(state, updated, cmd.request(), cmd.replyTo());
     } catch (ApiException e) {
       return reject(cmd.replyTo(), e.error());
@@ -268,7 +310,12 @@ public final class ObjectEntity
       return Effect().persist(new ObjectDeleted(updated, request))
           .thenReply(replyTo, s -> new Written(updated, s.version(), true, true));
     }
-    Event event = switch (ObjectLifecycle.classify(state.object(), updated)) {
+    ObjectLifecycle.Change change = ObjectLifecycle.classify(state.object(), updated);
+    if (change == ObjectLifecycle.Change.NONE && ManagedFields.ownershipChanged(state.object(), updated)) {
+      // Only who owns what changed (another manager applied the values already there): still a write.
+      change = ObjectLifecycle.Change.METADATA;
+    }
+    Event event = switch (change) {
       case NONE -> null;
       case SPEC -> new SpecChanged(updated, request);
       case STATUS -> new StatusChanged(updated, request);
@@ -280,6 +327,19 @@ public final class ObjectEntity
       return Effect().reply(replyTo, new Written(state.object(), state.version(), false, false));
     }
     return Effect().persist(event).thenReply(replyTo, s -> new Written(s.object(), s.version(), true, false));
+  }
+
+  // ---- field ownership (metadata.managedFields) ----
+
+  /** The writer's name in managedFields: the fieldManager parameter, else the user agent's first token. */
+  private static String manager(String fieldManager, RequestInfo request) {
+    return ManagedFields.managerFor(fieldManager, request.userAgent());
+  }
+
+  /** The object to store after an ordinary write, with the writer's fields moved to its Update entry. */
+  private ObjectNode owned(ObjectNode live, ObjectNode updated, String fieldManager, Subresource sub,
+      RequestInfo request) {
+    return ManagedFields.update(type.kind(), live, updated, manager(fieldManager, request), sub, request.time());
   }
 
   private ApiError staleWrite() {

@@ -67,6 +67,16 @@ public final class ObjectStore {
    * it, and checks its namespace exists and is not terminating.
    */
   public CompletionStage<WriteResult> create(ResourceType type, ObjectNode incoming, RequestInfo request) {
+    return create(type, incoming, request, null, false);
+  }
+
+  /**
+   * Creates an object as {@link #create(ResourceType, ObjectNode, RequestInfo)}, naming the writer in
+   * managedFields (null: from the user agent); {@code applied} when server-side apply made it, managedFields
+   * included.
+   */
+  public CompletionStage<WriteResult> create(ResourceType type, ObjectNode incoming, RequestInfo request,
+      String fieldManager, boolean applied) {
     ObjectNode obj = incoming.deepCopy();
     ObjectNode meta = Json.meta(obj);
     String namespace = type.namespaced() ? Json.text(meta.path("namespace")) : "";
@@ -83,7 +93,7 @@ public final class ObjectStore {
     }
     ObjectKey key = ObjectKey.of(type, namespace, Json.metaText(obj, "name"));
     ObjectNode prepared = obj;
-    return ask(key, replyTo -> new ObjectEntity.Create(prepared, request, replyTo))
+    return ask(key, replyTo -> new ObjectEntity.Create(prepared, request, replyTo, fieldManager, applied))
         .thenCompose(r -> settle(key, r, request));
   }
 
@@ -92,19 +102,35 @@ public final class ObjectStore {
    * one gets 409 Conflict.
    */
   public CompletionStage<WriteResult> update(ObjectKey key, ObjectNode obj, Subresource sub, RequestInfo request) {
+    return update(key, obj, sub, request, null);
+  }
+
+  /** Replaces an object or its status, naming the writer in managedFields (null: from the user agent). */
+  public CompletionStage<WriteResult> update(ObjectKey key, ObjectNode obj, Subresource sub, RequestInfo request,
+      String fieldManager) {
     String rv = Json.metaText(obj, "resourceVersion");
     return expectedVersion(key, rv).thenCompose(expected ->
-        ask(key, replyTo -> new ObjectEntity.Update(obj, expected, sub, request, replyTo)))
+        ask(key, replyTo -> new ObjectEntity.Update(obj, expected, sub, request, replyTo, fieldManager)))
         .thenCompose(r -> settle(key, r, request));
   }
 
   /** Patches an object or its status, against the version this node's cache has. */
   public CompletionStage<WriteResult> patch(ObjectKey key, PatchType patchType, JsonNode patch, Subresource sub,
       RequestInfo request) {
+    return patch(key, patchType, patch, sub, request, null, false);
+  }
+
+  /**
+   * Patches an object or its status, naming the writer in managedFields (null: from the user agent; required for
+   * server-side apply); {@code force} lets an apply take fields other managers own.
+   */
+  public CompletionStage<WriteResult> patch(ObjectKey key, PatchType patchType, JsonNode patch, Subresource sub,
+      RequestInfo request, String fieldManager, boolean force) {
     WatchCache.Entry seen = cache.get(key).orElse(null);
     long observed = seen == null ? 0 : seen.version();
     String observedRv = seen == null ? null : Long.toString(seen.resourceVersion());
-    return ask(key, replyTo -> new ObjectEntity.Patch(patchType, patch, observed, observedRv, sub, request, replyTo))
+    return ask(key, replyTo -> new ObjectEntity.Patch(patchType, patch, observed, observedRv, sub, request, replyTo,
+            fieldManager, force))
         .thenCompose(r -> settle(key, r, request));
   }
 

@@ -169,7 +169,11 @@ class ObjectEntityTest {
     assertFalse(w.deleted());
     assertEquals(1, w.version());
     ObjectEntity.ObjectCreated event = onlyEvent(result, ObjectEntity.ObjectCreated.class, req);
-    assertEquals(deployment("web"), event.object());
+    ObjectNode stored = event.object().deepCopy();
+    JsonNode managed = ((ObjectNode) stored.get("metadata")).remove("managedFields");
+    assertEquals(deployment("web"), stored, "the object as given, plus who created it");
+    assertEquals("kubectl", managed.path(0).path("manager").asText(), "the user agent names the creator");
+    assertEquals("Update", managed.path(0).path("operation").asText());
     assertEquals(1, result.state().version());
     assertEquals("uid-web", Json.metaText(result.state().object(), "uid"));
     assertEquals(1, result.state().object().path("metadata").path("generation").asLong());

@@ -32,8 +32,9 @@ public final class StrategicMergePatch {
   private StrategicMergePatch() {}
 
   /** How a list field merges: by the value of an element's key, or (no key) as a set of primitive values. */
-  private record ListMerge(String mergeKey) {
-    static final ListMerge PRIMITIVES = new ListMerge(null);
+  public record ListMerge(String mergeKey) {
+    /** A set of primitive values (finalizers). */
+    public static final ListMerge PRIMITIVES = new ListMerge(null);
   }
 
   private static final String PATCH = "$patch";
@@ -137,6 +138,14 @@ public final class StrategicMergePatch {
     Map<String, ListMerge> m = new HashMap<>();
     relative.forEach((path, merge) -> m.put(prefix + "." + path, merge));
     return m;
+  }
+
+  /**
+   * How the list at {@code path} (field names joined by '.', list elements adding nothing) of a {@code kind}
+   * merges; empty when the list is atomic. Server-side apply identifies list elements by the same table.
+   */
+  public static java.util.Optional<ListMerge> listMerge(String kind, String path) {
+    return java.util.Optional.ofNullable(RULES.getOrDefault(kind, RULES.get("")).get(path));
   }
 
   // ---- applying a patch ----
