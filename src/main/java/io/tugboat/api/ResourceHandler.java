@@ -64,6 +64,9 @@ final class ResourceHandler {
   CompletionStage<HttpResponse> handle(Call c) {
     Target t = c.target();
     String sub = t.subresource();
+    if ("binding".equals(sub) && t.type().kind().equals("Pod") && c.method().equals("POST")) {
+      return bind(c);
+    }
     if (sub != null && !sub.equals("status") && !(sub.equals("scale") && t.type().hasScale())) {
       throw notFound();
     }
@@ -232,6 +235,35 @@ final class ResourceHandler {
     // Server-side apply answers 201 when it created the object, as kubectl expects.
     return result.thenApply(r -> Responses.object(created.get() ? 201 : 200, served(t.type(), r.object()), c.yaml(),
         List.of()));
+  }
+
+  /** pods/binding: assigns the pod to the node named in the Binding's target, once. */
+  private CompletionStage<HttpResponse> bind(Call c) {
+    Target t = c.target();
+    JsonNode body = c.body();
+    if (body == null || !body.isObject()) {
+      throw new ApiException(ApiError.badRequest("the request body must be a Binding"));
+    }
+    String kind = Json.text(body.path("kind"));
+    if (!kind.isEmpty() && !kind.equals("Binding")) {
+      throw new ApiException(ApiError.badRequest("the kind in the data (" + kind + ") is not Binding"));
+    }
+    String bodyName = Json.metaText(body, "name");
+    if (!bodyName.isEmpty() && !bodyName.equals(t.name())) {
+      throw new ApiException(ApiError.badRequest("the name of the Binding (" + bodyName
+          + ") does not match the pod on the URL (" + t.name() + ")"));
+    }
+    String node = Json.text(body.path("target").path("name"));
+    String targetKind = Json.text(body.path("target").path("kind"));
+    if (node.isEmpty() || (!targetKind.isEmpty() && !targetKind.equals("Node"))) {
+      throw new ApiException(ApiError.invalid("Binding", t.name(), List.of(
+          io.tugboat.model.FieldError.required("target.name", "a Node to bind to"))));
+    }
+    return store.bindPod(key(t), node, c.info("create")).thenApply(r -> {
+      ObjectNode status = Responses.success("pods", t.name(), Json.metaText(r.object(), "uid"));
+      status.put("code", 201);
+      return Responses.json(201, status);
+    });
   }
 
   /** Writes replicas through /scale: the body is a Scale (PUT) or a patch of one (PATCH). */

@@ -152,9 +152,32 @@ public final class ObjectLifecycle {
     return x.equals(y) ? 0 : 1;
   };
 
-  /** Whether a deleting object has no finalizers left, so it can go. */
+  /**
+   * Whether a deleting object can go: no finalizers left and no grace period running (a pod on a node waits
+   * for its node agent to stop it and delete it with grace period 0).
+   */
   public static boolean readyToDelete(JsonNode obj) {
-    return obj.path("metadata").hasNonNull("deletionTimestamp") && !hasFinalizers(obj);
+    JsonNode meta = obj.path("metadata");
+    return meta.hasNonNull("deletionTimestamp") && !hasFinalizers(obj)
+        && meta.path("deletionGracePeriodSeconds").asLong(0) == 0;
+  }
+
+  /**
+   * The grace period of a deletion: the one asked for, else for a pod bound to a node its
+   * terminationGracePeriodSeconds (30 by default); 0 for everything else, and for pods not on a node or
+   * already finished, which nothing needs to stop.
+   */
+  public static long gracePeriod(JsonNode obj, Long requested) {
+    boolean runningPod = "Pod".equals(obj.path("kind").asText())
+        && !Json.text(obj.path("spec").path("nodeName")).isEmpty()
+        && !Set.of("Succeeded", "Failed").contains(Json.text(obj.path("status").path("phase")));
+    if (!runningPod) {
+      return 0;
+    }
+    if (requested != null) {
+      return Math.max(0, requested);
+    }
+    return obj.path("spec").path("terminationGracePeriodSeconds").asLong(30);
   }
 
   /** Whether anything still holds the object: metadata finalizers, or a namespace's spec finalizers. */

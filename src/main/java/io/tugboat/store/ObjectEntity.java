@@ -20,6 +20,7 @@ import io.tugboat.model.ApiException;
 import io.tugboat.model.Json;
 import io.tugboat.model.ObjectLifecycle;
 import io.tugboat.model.PatchType;
+import io.tugboat.model.PodBinding;
 import io.tugboat.model.Patches;
 import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
@@ -94,6 +95,9 @@ public final class ObjectEntity
   /** Read the object as the entity has it. */
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
+  /** Bind a pod to a node (the pods/binding subresource): only an unbound pod that is not being deleted. */
+  public record BindPod(String nodeName, RequestInfo request, ActorRef<Reply> replyTo) implements Command {}
+
   // ---- replies ----
 
   /** The answer to a command. */
@@ -136,6 +140,9 @@ public final class ObjectEntity
 
   /** Only the finalizers changed. */
   public record FinalizersChanged(ObjectNode object, RequestInfo request) implements Event {}
+
+  /** The pod was bound to a node (spec.nodeName set, PodScheduled True). */
+  public record PodBound(ObjectNode object, RequestInfo request) implements Event {}
 
   /** Deletion was asked for; finalizers hold the object (deletionTimestamp set). */
   public record DeletionRequested(ObjectNode object, RequestInfo request) implements Event {}
@@ -202,6 +209,7 @@ public final class ObjectEntity
         .onCommand(Update.class, this::onUpdate)
         .onCommand(Patch.class, this::onPatch)
         .onCommand(Delete.class, this::onDelete)
+        .onCommand(BindPod.class, this::onBindPod)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Current(state.object(), state.version())))
         .build();
   }
@@ -270,6 +278,25 @@ public final class ObjectEntity
     }
   }
 
+  private ReplyEffect<Event, State> onBindPod(State state, BindPod cmd) {
+    if (!state.exists()) {
+      return reject(cmd.replyTo(), ApiError.notFound(key.resourceName(), key.name()));
+    }
+    if (!type.kind().equals("Pod")) {
+      return reject(cmd.replyTo(), ApiError.methodNotAllowed("only pods can be bound to nodes"));
+    }
+    try {
+      ObjectNode bound = PodBinding.bind(state.object(), cmd.nodeName(), cmd.request().time());
+      if (cmd.request().dryRun()) {
+        return Effect().reply(cmd.replyTo(), new Written(bound, state.version(), false, false));
+      }
+      return Effect().persist(new PodBound(bound, cmd.request()))
+          .thenReply(cmd.replyTo(), s -> new Written(s.object(), s.version(), true, false));
+    } catch (ApiException e) {
+      return reject(cmd.replyTo(), e.error());
+    }
+  }
+
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (!state.exists()) {
       return reject(cmd.replyTo(), ApiError.notFound(key.resourceName(), key.name()));
@@ -283,16 +310,20 @@ public final class ObjectEntity
     if (opts.expectedVersion() > 0 && opts.expectedVersion() != state.version()) {
       return reject(cmd.replyTo(), staleWrite());
     }
+    long grace = ObjectLifecycle.gracePeriod(state.object(), opts.gracePeriodSeconds());
     if (state.object().path("metadata").hasNonNull("deletionTimestamp")) {
-      return Effect().reply(cmd.replyTo(), new Written(state.object(), state.version(), false, false));
+      // Already deleting: only a shorter grace period (the node agent's final 0) changes anything.
+      long current = state.object().path("metadata").path("deletionGracePeriodSeconds").asLong(0);
+      if (grace >= current) {
+        return Effect().reply(cmd.replyTo(), new Written(state.object(), state.version(), false, false));
+      }
     }
-    long grace = opts.gracePeriodSeconds() == null ? 0 : opts.gracePeriodSeconds();
     ObjectNode deleting = ObjectLifecycle.markDeleting(state.object(), cmd.request().time(), grace);
     if (cmd.request().dryRun()) {
       return Effect().reply(cmd.replyTo(),
-          new Written(deleting, state.version(), false, !ObjectLifecycle.hasFinalizers(deleting)));
+          new Written(deleting, state.version(), false, ObjectLifecycle.readyToDelete(deleting)));
     }
-    if (ObjectLifecycle.hasFinalizers(deleting)) {
+    if (!ObjectLifecycle.readyToDelete(deleting)) {
       return Effect().persist(new DeletionRequested(deleting, cmd.request()))
           .thenReply(cmd.replyTo(), s -> new Written(s.object(), s.version(), true, false));
     }

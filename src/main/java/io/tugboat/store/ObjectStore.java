@@ -143,6 +143,12 @@ public final class ObjectStore {
         .thenCompose(r -> settle(key, r, request));
   }
 
+  /** Binds a pod to a node, as the pods/binding subresource and the scheduler do. */
+  public CompletionStage<WriteResult> bindPod(ObjectKey pod, String nodeName, RequestInfo request) {
+    return ask(pod, replyTo -> new ObjectEntity.BindPod(nodeName, request, replyTo))
+        .thenCompose(r -> settle(pod, r, request));
+  }
+
   /** Throws 404 unless the namespace exists, 403 while it is terminating. */
   public void checkNamespaceOpen(String namespace) {
     if (namespace.isEmpty()) {
