@@ -5,6 +5,7 @@ import akka.http.javadsl.ConnectionContext;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.ServerBuilder;
+import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.HttpCharsets;
 import akka.http.javadsl.model.HttpEntity;
@@ -180,7 +181,8 @@ public final class ApiServer {
           decode(body, contentType, method, target), contentType, yaml, table, caller, userAgent,
           UUID.randomUUID().toString());
       if (method.equals("GET") && !target.isObject() && q.flag("watch")) {
-        return watches.watch(call);
+        return watches.watch(call).thenApply(r -> request.getAttribute(AttributeKeys.webSocketUpgrade)
+            .map(upgrade -> WatchHandler.overWebSocket(upgrade, r)).orElse(r));
       }
       return resources.handle(call);
     });

@@ -5,9 +5,14 @@ import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.ws.Message;
+import akka.http.javadsl.model.ws.TextMessage;
+import akka.http.javadsl.model.ws.WebSocketUpgrade;
 import akka.japi.Pair;
 import akka.stream.BoundedSourceQueue;
 import akka.stream.QueueOfferResult;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Watches as Kubernetes streams them: a chunked response of one JSON event per line (ADDED, MODIFIED,
  * DELETED, ERROR), from a resourceVersion or from now with the current objects first, with objects moving
- * in or out of the selectors reported as ADDED or DELETED.
+ * in or out of the selectors reported as ADDED or DELETED; or, when the request asks to upgrade, the same
+ * events as WebSocket text messages.
  */
 final class WatchHandler {
 
@@ -130,6 +136,22 @@ final class WatchHandler {
           return mat;
         });
     return HttpResponse.create().withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, events));
+  }
+
+  /**
+   * A watch served over WebSocket, as the API server does for clients that ask for it (fabric8 does by
+   * default): one text message per event, and the connection closes when the watch ends. A refused watch
+   * keeps its plain HTTP error. Ignoring the upgrade and streaming the chunked body instead leaves such a
+   * client waiting for a handshake that never completes.
+   */
+  static HttpResponse overWebSocket(WebSocketUpgrade upgrade, HttpResponse streamed) {
+    if (streamed.status().intValue() != 200) {
+      return streamed;
+    }
+    // Each chunk of the streamed body is one event line; coupled, so a client's close ends the watch.
+    Source<Message, Object> events = streamed.entity().getDataBytes()
+        .map(bytes -> (Message) TextMessage.create(bytes.utf8String()));
+    return upgrade.handleMessagesWith(Flow.fromSinkAndSourceCoupled(Sink.<Message>ignore(), events));
   }
 
   /** The event a watcher with these selectors sees for a change, or null when it sees none. */

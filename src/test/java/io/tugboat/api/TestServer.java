@@ -105,6 +105,11 @@ final class TestServer implements AutoCloseable {
     return port;
   }
 
+  /** The base URL clients are configured with. */
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
   Path dataDir() {
     return dataDir;
   }
