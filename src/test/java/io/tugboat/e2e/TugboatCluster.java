@@ -178,7 +178,11 @@ public final class TugboatCluster implements AutoCloseable {
 
   /** Starts a long-running kubectl (such as {@code get -w}) whose stdout is read line by line. */
   public Streaming startKubectl(String... args) {
-    List<String> command = kubectlCommand(args);
+    return start(kubectlCommand(args), kubectlEnv());
+  }
+
+  /** Starts any long-running command from the repository root; its stdout is read line by line. */
+  public Streaming start(List<String> command, Map<String, String> env) {
     try {
       Path stderr = Files.createTempFile("kubectl-", ".err");
       ProcessBuilder builder =
@@ -186,7 +190,7 @@ public final class TugboatCluster implements AutoCloseable {
               .directory(repoRoot.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .redirectError(stderr.toFile());
-      builder.environment().putAll(kubectlEnv());
+      builder.environment().putAll(env);
       return new Streaming(command, builder.start(), stderr);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
