@@ -13,6 +13,7 @@ import com.typesafe.config.ConfigFactory;
 import io.tugboat.api.ApiServer;
 import io.tugboat.api.ApiSettings;
 import io.tugboat.audit.AuditLog;
+import io.tugboat.controllers.Bootstrap;
 import io.tugboat.controllers.NamespaceLifecycle;
 import io.tugboat.model.Json;
 import io.tugboat.model.ResourceRegistry;
@@ -127,7 +128,7 @@ public final class Main {
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      }).thenRun(() -> createInitialNamespaces(store, config.getStringList("tugboat.namespaces.initial")))
+      }).thenCompose(binding -> Bootstrap.run(store, config))
           .whenComplete((ok, error) -> {
             if (error != null) {
               log.error("Tugboat failed to start", error);
@@ -138,22 +139,6 @@ public final class Main {
           });
       return Behaviors.empty();
     });
-  }
-
-  private static void createInitialNamespaces(ObjectStore store, List<String> names) {
-    ResourceType nsType = ResourceRegistry.byPath("", "v1", "namespaces").orElseThrow();
-    for (String name : names) {
-      if (store.get(ObjectKey.of(nsType, "", name)).isEmpty()) {
-        ObjectNode ns = Json.object();
-        ns.put("apiVersion", "v1");
-        ns.put("kind", "Namespace");
-        Json.meta(ns).put("name", name);
-        store.create(nsType, ns, RequestInfo.system("bootstrap", "create")).exceptionally(e -> {
-          log.debug("namespace {} not created: {}", name, e.getMessage());
-          return null;
-        });
-      }
-    }
   }
 
   static void audit(Config config, String object, String namespace, String since) throws Exception {

@@ -43,6 +43,7 @@ public final class ObjectStore {
   private final WatchCache cache;
   private final Duration timeout;
   private final SecureRandom random = new SecureRandom();
+  private final ServiceAllocator services;
 
   /** A store over this node's sharding and cache. */
   public ObjectStore(ActorSystem<?> system, WatchCache cache) {
@@ -50,6 +51,13 @@ public final class ObjectStore {
     this.sharding = ClusterSharding.get(system);
     this.cache = cache;
     this.timeout = system.settings().config().getDuration("tugboat.api.request-timeout");
+    this.services = new ServiceAllocator(cache, system.settings().config().getString("tugboat.services.cluster-ip-range"),
+        system.settings().config().getString("tugboat.services.node-port-range"));
+  }
+
+  /** The cluster IP kept for the `kubernetes` Service in `default`. */
+  public String apiServiceIp() {
+    return services.apiServiceIp();
   }
 
   /** This node's watch cache (lists, gets and watches). */
@@ -86,6 +94,9 @@ public final class ObjectStore {
       }
       if (type.namespaced()) {
         checkNamespaceOpen(namespace);
+      }
+      if (type.storageKey().equals("core/services") && !request.dryRun()) {
+        services.allocate(obj);
       }
       obj = ObjectLifecycle.prepareCreate(type, obj, UUID.randomUUID().toString(), request.time());
     } catch (ApiException e) {
