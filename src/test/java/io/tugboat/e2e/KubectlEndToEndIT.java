@@ -228,26 +228,6 @@ class KubectlEndToEndIT {
   }
 
   private static String deployment(String name, String image) {
-    return String.join(
-        "\n",
-        "apiVersion: apps/v1",
-        "kind: Deployment",
-        "metadata:",
-        "  name: " + name,
-        "  namespace: default",
-        "spec:",
-        "  replicas: 1",
-        "  selector:",
-        "    matchLabels:",
-        "      app: " + name,
-        "  template:",
-        "    metadata:",
-        "      labels:",
-        "        app: " + name,
-        "    spec:",
-        "      containers:",
-        "      - name: " + name,
-        "        image: " + image,
-        "");
+    return TugboatCluster.deploymentYaml(name, image);
   }
 }

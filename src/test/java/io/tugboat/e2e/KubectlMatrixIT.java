@@ -436,25 +436,7 @@ class KubectlMatrixIT {
   // --- manifests -------------------------------------------------------------------------------
 
   private static String deployment(String name, String image) {
-    return String.join("\n",
-        "apiVersion: apps/v1",
-        "kind: Deployment",
-        "metadata:",
-        "  name: " + name,
-        "spec:",
-        "  replicas: 1",
-        "  selector:",
-        "    matchLabels:",
-        "      app: " + name,
-        "  template:",
-        "    metadata:",
-        "      labels:",
-        "        app: " + name,
-        "    spec:",
-        "      containers:",
-        "      - name: " + name,
-        "        image: " + image,
-        "");
+    return TugboatCluster.deploymentYaml(name, image);
   }
 
   private static String service(String name, String app) {

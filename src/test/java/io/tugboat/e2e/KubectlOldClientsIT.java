@@ -34,11 +34,7 @@ class KubectlOldClientsIT {
       System.err.println("neither " + kubectl("1.27") + " nor " + kubectl("1.28") + " is installed: skipping");
       return;
     }
-    Path root = TugboatCluster.findRepoRoot();
-    Path dataDir = Files.createTempDirectory(Files.createDirectories(root.resolve("target")), "e2e-old-");
-    // Assigned before up() so that @AfterAll runs down even when up fails half-way.
-    cluster = new TugboatCluster(root, dataDir, TugboatCluster.freePort());
-    cluster.up();
+    cluster = TugboatCluster.startFresh("e2e-old-");
   }
 
   @AfterAll

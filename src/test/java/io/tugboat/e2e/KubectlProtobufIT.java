@@ -31,11 +31,7 @@ class KubectlProtobufIT {
           + " exists: skipping the protobuf body end-to-end tests");
       return;
     }
-    Path root = TugboatCluster.findRepoRoot();
-    Path dataDir = Files.createTempDirectory(Files.createDirectories(root.resolve("target")), "e2e-proto-");
-    // Assigned before up() so that @AfterAll runs down even when up fails half-way.
-    cluster = new TugboatCluster(root, dataDir, TugboatCluster.freePort());
-    cluster.up();
+    cluster = TugboatCluster.startFresh("e2e-proto-");
   }
 
   @AfterAll

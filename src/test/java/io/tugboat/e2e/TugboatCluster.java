@@ -74,6 +74,47 @@ public final class TugboatCluster implements AutoCloseable {
   }
 
   /** A port nobody listens on right now (the OS picks it). */
+  /**
+   * A cluster on a fresh data dir under target/ (kept after a failed run for its log) and a free port, already
+   * up. The caller closes it.
+   */
+  public static TugboatCluster startFresh(String dataDirPrefix) throws java.io.IOException {
+    Path root = findRepoRoot();
+    Path dataDir = java.nio.file.Files.createTempDirectory(
+        java.nio.file.Files.createDirectories(root.resolve("target")), dataDirPrefix);
+    TugboatCluster cluster = new TugboatCluster(root, dataDir, freePort());
+    try {
+      cluster.up();
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  /** A Deployment manifest with one container of that image, labelled app=name. */
+  public static String deploymentYaml(String name, String image) {
+    return String.join("\n",
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata:",
+        "  name: " + name,
+        "spec:",
+        "  replicas: 1",
+        "  selector:",
+        "    matchLabels:",
+        "      app: " + name,
+        "  template:",
+        "    metadata:",
+        "      labels:",
+        "        app: " + name,
+        "    spec:",
+        "      containers:",
+        "      - name: " + name,
+        "        image: " + image,
+        "");
+  }
+
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
