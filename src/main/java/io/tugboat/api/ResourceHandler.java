@@ -112,6 +112,9 @@ final class ResourceHandler {
       return Responses.json(200, Tables.table(storageType(t.type()), List.of(e.object()),
           Long.toString(e.resourceVersion()), null, c.query().get("includeObject", "Metadata"), Instant.now()));
     }
+    if (!c.yaml() && storageType(t.type()) == t.type()) {
+      return Responses.jsonBytes(200, e.jsonBytes());
+    }
     return Responses.object(200, served(t.type(), e.object()), c.yaml(), List.of());
   }
 
@@ -130,6 +133,9 @@ final class ResourceHandler {
       next = encodeContinue(items.get(limit - 1).key().sortKey());
     }
     String rv = Long.toString(snap.resourceVersion());
+    if (!c.table() && !c.yaml() && storageType(t.type()) == t.type()) {
+      return Responses.jsonList(t.type().listKind(), t.type().apiVersion(), rv, next, items);
+    }
     List<JsonNode> objects = new ArrayList<>(items.size());
     for (WatchCache.Entry e : items) {
       objects.add(c.table() ? e.object() : served(t.type(), e.object()));

@@ -187,6 +187,12 @@ final class WatchHandler {
       }
       return line(ev);
     }
+    if (!table && ResourceHandler.storageType(type) == type) {
+      // The cached JSON of the object, framed without walking its tree.
+      return ByteString.fromString("{\"type\":\"" + e.type() + "\",\"object\":")
+          .concat(ByteString.fromArray(e.entry().jsonBytes()))
+          .concat(ByteString.fromString("}\n"));
+    }
     JsonNode obj;
     if (table) {
       obj = Tables.table(ResourceHandler.storageType(type), List.of(e.entry().object()),

@@ -26,8 +26,30 @@ import java.util.function.Predicate;
  */
 public final class WatchCache {
 
-  /** One cached object: its key, the object with metadata.resourceVersion set, and its entity version. */
-  public record Entry(ObjectKey key, ObjectNode object, long resourceVersion, long version) {}
+  /**
+   * One cached object: its key, the object with metadata.resourceVersion set, its entity version, and the
+   * object as JSON, serialized once when cached so lists and watches copy bytes instead of walking trees.
+   */
+  public record Entry(ObjectKey key, ObjectNode object, long resourceVersion, long version, byte[] json) {
+
+    /** An entry whose JSON is produced when asked for. */
+    public Entry(ObjectKey key, ObjectNode object, long resourceVersion, long version) {
+      this(key, object, resourceVersion, version, null);
+    }
+
+    /** The object as JSON bytes. */
+    public byte[] jsonBytes() {
+      return json != null ? json : serialize(object);
+    }
+  }
+
+  private static byte[] serialize(ObjectNode object) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(object);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a cached object does not serialize", e);
+    }
+  }
 
   /** One change: ADDED, MODIFIED or DELETED, the object after it and before it (null when added). */
   public record Change(String type, Entry entry, Entry previous) {
@@ -100,7 +122,7 @@ public final class WatchCache {
     // A copy: an in-memory journal may hand out the very instance the entity holds as its state.
     ObjectNode object = event.object().deepCopy();
     Json.meta(object).put("resourceVersion", Long.toString(offset));
-    Entry entry = new Entry(key, object, offset, sequenceNr);
+    Entry entry = new Entry(key, object, offset, sequenceNr, serialize(object));
     Change change;
     List<CompletableFuture<Long>> reached = new ArrayList<>();
     lock.writeLock().lock();
