@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The journal is the source of truth: a node restarted on the same data dir serves the same objects. */
-class ApiServerTestRestart {
+class ApiServerRestartTest {
   private Path dataDir;
 
   @AfterEach

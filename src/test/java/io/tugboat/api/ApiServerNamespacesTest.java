@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Namespaces: the initial ones, the protected ones, and deletion through Terminating to gone. */
-class ApiServerTestNamespaces {
+class ApiServerNamespacesTest {
   private static final Duration NAMESPACE_DELETION = Duration.ofSeconds(30);
   private static TestServer server;
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Bad requests get the Status Kubernetes gives, and change nothing. */
-class ApiServerTestBadInput {
+class ApiServerBadInputTest {
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
   private static TestServer server;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What kubectl reads before anything else: /version, discovery (aggregated and legacy) and OpenAPI v3. */
-class ApiServerTestDiscovery {
+class ApiServerDiscoveryTest {
   private static final String V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
   private static final String V2BETA1 = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
   private static TestServer server;

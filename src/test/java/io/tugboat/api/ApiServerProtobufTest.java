@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** POST and PUT accept the protobuf bodies kubectl 1.32+ sends from typed clients, stored as their JSON form. */
-class ApiServerTestProtobuf {
+class ApiServerProtobufTest {
   private static TestServer server;
 
   @BeforeAll

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Services get a cluster IP and node ports when created, never one in use; `kubernetes` exists from the start. */
-class ApiServerTestServices {
+class ApiServerServicesTest {
   private static TestServer server;
   private static String ns;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A watch from a resourceVersion that has left the cache's window is told 410 Gone, so the client re-lists. */
-class ApiServerTestWatchWindow {
+class ApiServerWatchWindowTest {
   private static TestServer server;
 
   @BeforeAll

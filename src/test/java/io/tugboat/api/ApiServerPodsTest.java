@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** pods/binding and graceful pod deletion. */
-class ApiServerTestPods {
+class ApiServerPodsTest {
   private static TestServer server;
   private static String ns;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** dryRun=All: every verb answers as the real write would, and nothing changes. */
-class ApiServerTestDryRun {
+class ApiServerDryRunTest {
   private static TestServer server;
   private static String ns;
 

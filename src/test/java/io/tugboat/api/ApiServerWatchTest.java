@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Watches over HTTP: chunked JSON lines, resuming from a resourceVersion, initial state, timeouts, selectors. */
-class ApiServerTestWatch {
+class ApiServerWatchTest {
   /** How long a test waits to be sure no further event comes. */
   private static final Duration QUIET = Duration.ofMillis(500);
   private static final AtomicInteger NAMESPACES = new AtomicInteger();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Watches over WebSocket, as fabric8 opens them: one text message per event; a refused watch stays an HTTP error. */
-class ApiServerTestWatchWebSocket {
+class ApiServerWatchWebSocketTest {
   private static TestServer server;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 

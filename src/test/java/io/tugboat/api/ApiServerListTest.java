@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Lists: label and field selectors, all namespaces, paging with limit and continue, and Tables. */
-class ApiServerTestList {
+class ApiServerListTest {
   private static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io";
   private static TestServer server;
   private static final String NS = "sel";
