@@ -15,6 +15,7 @@ import io.tugboat.api.ApiSettings;
 import io.tugboat.audit.AuditLog;
 import io.tugboat.controllers.Bootstrap;
 import io.tugboat.controllers.NamespaceLifecycle;
+import io.tugboat.controllers.NodeLifecycle;
 import io.tugboat.model.Json;
 import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
@@ -121,6 +122,7 @@ public final class Main {
       system.scheduler().scheduleAtFixedRate(bookmarkEvery, bookmarkEvery, cache::bookmarkAll,
           system.executionContext());
       ClusterSingleton.get(system).init(SingletonActor.of(NamespaceLifecycle.create(store), "namespace-lifecycle"));
+      NodeLifecycle.init(system, store);
       ApiSettings settings = ApiSettings.create(config);
       cache.ready().thenCompose(rv -> {
         try {

@@ -93,6 +93,8 @@ final class KubeSchemas {
           + "reference a ClusterRole in the global namespace, and adds who information via Subject."),
       Map.entry("StorageClass", "StorageClass describes the parameters for a class of storage for which "
           + "PersistentVolumes can be dynamically provisioned."),
+      Map.entry("PodDisruptionBudget", "PodDisruptionBudget is an object to define the max disruption that can be "
+          + "caused to a collection of pods"),
       Map.entry("Scale", "Scale represents a scaling request for a resource."),
       Map.entry("ObjectMeta", "ObjectMeta is metadata that all persisted resources must have, which includes all "
           + "objects users must create."),

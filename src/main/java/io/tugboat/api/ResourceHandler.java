@@ -67,6 +67,9 @@ final class ResourceHandler {
     if ("binding".equals(sub) && t.type().kind().equals("Pod") && c.method().equals("POST")) {
       return bind(c);
     }
+    if ("eviction".equals(sub) && t.type().kind().equals("Pod") && c.method().equals("POST")) {
+      return PodEviction.evict(store, key(t), c.body(), c.info("create"));
+    }
     if (sub != null && !sub.equals("status") && !(sub.equals("scale") && t.type().hasScale())) {
       throw notFound();
     }

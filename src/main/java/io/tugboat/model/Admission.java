@@ -8,6 +8,7 @@ import io.tugboat.model.kinds.CoordinationRules;
 import io.tugboat.model.kinds.CoreRules;
 import io.tugboat.model.kinds.NetworkingRules;
 import io.tugboat.model.kinds.PodRules;
+import io.tugboat.model.kinds.PolicyRules;
 import io.tugboat.model.kinds.RbacRules;
 import io.tugboat.model.kinds.ServiceRules;
 import io.tugboat.model.kinds.StorageRules;
@@ -42,7 +43,8 @@ public final class Admission {
       Map.entry("rbac.authorization.k8s.io/ClusterRole", RbacRules.CLUSTER_ROLE),
       Map.entry("rbac.authorization.k8s.io/RoleBinding", RbacRules.ROLE_BINDING),
       Map.entry("rbac.authorization.k8s.io/ClusterRoleBinding", RbacRules.CLUSTER_ROLE_BINDING),
-      Map.entry("storage.k8s.io/StorageClass", new StorageRules()));
+      Map.entry("storage.k8s.io/StorageClass", new StorageRules()),
+      Map.entry("policy/PodDisruptionBudget", new PolicyRules()));
 
   private Admission() {}
 

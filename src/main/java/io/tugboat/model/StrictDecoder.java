@@ -101,6 +101,8 @@ public final class StrictDecoder {
                 return builder;
               }
             }))
+        // Lease times (acquireTime, renewTime) are java.time values in the fabric8 model.
+        .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)

@@ -36,6 +36,19 @@ class StrictDecoderTest {
   }
 
   @Test
+  void acceptsALeaseWithMicroTimes() {
+    StrictDecoder.Result r = StrictDecoder.check(type("coordination.k8s.io/v1", "Lease"), yaml("""
+        apiVersion: coordination.k8s.io/v1
+        kind: Lease
+        metadata: {name: n1, namespace: kube-node-lease}
+        spec: {holderIdentity: n1, leaseDurationSeconds: 40, renewTime: "2026-11-22T10:00:00.123456Z",
+               acquireTime: "2026-11-22T09:00:00.000000Z"}
+        """));
+    assertNull(r.typeError());
+    assertTrue(r.ok());
+  }
+
+  @Test
   void reportsEveryUnknownFieldWithItsPath() {
     StrictDecoder.Result r = StrictDecoder.check(POD, yaml("""
         apiVersion: v1

@@ -28,6 +28,26 @@ public final class PodRules implements KindRules {
 
   private static final Set<String> QOS_RESOURCES = Set.of("cpu", "memory");
 
+  /** The taint a node gets when it reports Ready False. */
+  public static final String TAINT_NOT_READY = "node.kubernetes.io/not-ready";
+  /** The taint a node gets when it stops reporting (Ready Unknown). */
+  public static final String TAINT_UNREACHABLE = "node.kubernetes.io/unreachable";
+
+  /**
+   * The tolerationSeconds DefaultTolerationSeconds gives every pod for the not-ready and unreachable NoExecute
+   * taints. Kubernetes sets it by API-server flags; Tugboat's start-up sets it once from configuration
+   * ({@code tugboat.node-lifecycle.default-eviction-toleration}) before the API serves.
+   */
+  private static volatile long defaultTolerationSeconds = 300;
+
+  /** Sets the tolerationSeconds of the default not-ready and unreachable tolerations (start-up only). */
+  public static void setDefaultTolerationSeconds(long seconds) {
+    if (seconds < 0) {
+      throw new IllegalArgumentException("default toleration seconds must be >= 0, not " + seconds);
+    }
+    defaultTolerationSeconds = seconds;
+  }
+
   @Override
   public void applyDefaults(ObjectNode pod) {
     ObjectNode spec = Fields.object(pod, "spec");
@@ -46,9 +66,42 @@ public final class PodRules implements KindRules {
         }
       }
     }
+    defaultTolerations(spec);
     ObjectNode status = Fields.object(pod, "status");
     Fields.defaultText(status, "phase", "Pending");
     Fields.defaultText(status, "qosClass", qosClass(spec));
+  }
+
+  /**
+   * Kubernetes' DefaultTolerationSeconds admission: a pod that does not already tolerate the not-ready or
+   * unreachable NoExecute taint gets a toleration for it (operator Exists) for a bounded time, so pods leave a
+   * dead node after that long rather than at once. A toleration with an empty key or effect counts as one.
+   */
+  static void defaultTolerations(ObjectNode spec) {
+    boolean notReady = false;
+    boolean unreachable = false;
+    for (JsonNode t : spec.path("tolerations")) {
+      String key = Fields.text(t, "key");
+      String effect = Fields.text(t, "effect");
+      if (effect.isEmpty() || effect.equals("NoExecute")) {
+        notReady |= key.isEmpty() || key.equals(TAINT_NOT_READY);
+        unreachable |= key.isEmpty() || key.equals(TAINT_UNREACHABLE);
+      }
+    }
+    if (notReady && unreachable) {
+      return;
+    }
+    ArrayNode tolerations = Fields.array(spec, "tolerations");
+    // An int, as a JSON body would parse it, so the toleration compares equal when an update sends it back.
+    int seconds = (int) Math.min(Integer.MAX_VALUE, defaultTolerationSeconds);
+    if (!notReady) {
+      tolerations.addObject().put("key", TAINT_NOT_READY).put("operator", "Exists").put("effect", "NoExecute")
+          .put("tolerationSeconds", seconds);
+    }
+    if (!unreachable) {
+      tolerations.addObject().put("key", TAINT_UNREACHABLE).put("operator", "Exists").put("effect", "NoExecute")
+          .put("tolerationSeconds", seconds);
+    }
   }
 
   @Override

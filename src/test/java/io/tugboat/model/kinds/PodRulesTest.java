@@ -54,8 +54,30 @@ class PodRulesTest {
           terminationGracePeriodSeconds: 30
           schedulerName: default-scheduler
           enableServiceLinks: true
+          tolerations:
+          - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+          - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
         status: {phase: Pending, qosClass: BestEffort}
         """), pod);
+  }
+
+  @Test
+  void defaultTolerationsAreAddedOnlyForTaintsThePodDoesNotTolerateYet() {
+    ObjectNode own = defaulted("""
+        spec:
+          containers: [{name: c, image: x}]
+          tolerations: [{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 5}]
+        """);
+    assertEquals(yaml("""
+        t:
+        - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 5}
+        - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+        """).get("t"), own.at("/spec/tolerations"));
+    ObjectNode everything = defaulted("spec: {containers: [{name: c, image: x}], tolerations: [{operator: Exists}]}");
+    assertEquals(1, everything.at("/spec/tolerations").size());
+    ObjectNode again = everything.deepCopy();
+    rules.applyDefaults(again);
+    assertEquals(everything, again);
   }
 
   @Test
@@ -185,7 +207,9 @@ class PodRulesTest {
     assertEquals(List.of(), rules.validateUpdate(added, old));
     ObjectNode removed = old.deepCopy();
     ((ObjectNode) removed.get("spec")).putArray("tolerations");
-    assertEquals(List.of("spec.tolerations[0]"), fields(rules.validateUpdate(removed, old)));
+    // The two default tolerations (not-ready, unreachable) follow the pod's own.
+    assertEquals(List.of("spec.tolerations[0]", "spec.tolerations[1]", "spec.tolerations[2]"),
+        fields(rules.validateUpdate(removed, old)));
   }
 
   @Test
