@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** pods/eviction against PodDisruptionBudgets whose status the disruption controller keeps, on a whole server. */
-class ApiServerTestEviction {
+class ApiServerEvictionTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static TestServer server;
   private static String ns;
