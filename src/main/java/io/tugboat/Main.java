@@ -17,6 +17,8 @@ import io.tugboat.controllers.NamespaceLifecycle;
 import io.tugboat.model.Json;
 import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
+import io.tugboat.scheduler.Scheduler;
+import io.tugboat.scheduler.SchedulerSettings;
 import io.tugboat.store.ObjectEntity;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
@@ -120,6 +122,7 @@ public final class Main {
       system.scheduler().scheduleAtFixedRate(bookmarkEvery, bookmarkEvery, cache::bookmarkAll,
           system.executionContext());
       ClusterSingleton.get(system).init(SingletonActor.of(NamespaceLifecycle.create(store), "namespace-lifecycle"));
+      ClusterSingleton.get(system).init(SingletonActor.of(Scheduler.create(store, SchedulerSettings.create(config)), "scheduler"));
       ApiSettings settings = ApiSettings.create(config);
       cache.ready().thenCompose(rv -> {
         try {
