@@ -93,6 +93,8 @@ final class KubeSchemas {
           + "reference a ClusterRole in the global namespace, and adds who information via Subject."),
       Map.entry("StorageClass", "StorageClass describes the parameters for a class of storage for which "
           + "PersistentVolumes can be dynamically provisioned."),
+      Map.entry("PriorityClass", "PriorityClass defines mapping from a priority class name to the priority "
+          + "integer value. The value can be any valid integer."),
       Map.entry("Scale", "Scale represents a scaling request for a resource."),
       Map.entry("ObjectMeta", "ObjectMeta is metadata that all persisted resources must have, which includes all "
           + "objects users must create."),
@@ -147,6 +149,7 @@ final class KubeSchemas {
       Map.entry("RoleBinding", List.of("roleRef")),
       Map.entry("ClusterRoleBinding", List.of("roleRef")),
       Map.entry("StorageClass", List.of("provisioner")),
+      Map.entry("PriorityClass", List.of("value")),
       Map.entry("Event", List.of("involvedObject", "metadata")),
       Map.entry("Condition", List.of("lastTransitionTime", "message", "reason", "status", "type")));
 

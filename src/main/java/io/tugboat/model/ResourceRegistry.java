@@ -67,7 +67,9 @@ public final class ResourceRegistry {
           io.fabric8.kubernetes.api.model.storage.StorageClass.class),
       // The same objects as core v1 Events, in the newer shape (regarding, note, reportingController).
       new ResourceType("events.k8s.io", "v1", "Event", "events", "event", true, List.of("ev"), List.of(), false,
-          false, io.fabric8.kubernetes.api.model.events.v1.Event.class, "core/events"));
+          false, io.fabric8.kubernetes.api.model.events.v1.Event.class, "core/events"),
+      of("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, List.of("pc"), List.of(), false, false,
+          io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass.class));
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();

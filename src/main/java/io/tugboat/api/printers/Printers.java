@@ -35,7 +35,8 @@ public final class Printers {
       Map.entry("Lease", ClusterPrinters.lease()),
       Map.entry("RoleBinding", ClusterPrinters.roleBinding()),
       Map.entry("ClusterRoleBinding", ClusterPrinters.clusterRoleBinding()),
-      Map.entry("StorageClass", StoragePrinters.storageClass()));
+      Map.entry("StorageClass", StoragePrinters.storageClass()),
+      Map.entry("PriorityClass", ClusterPrinters.priorityClass()));
 
   private static final Printer DEFAULT = ClusterPrinters.createdAt();
 
