@@ -370,7 +370,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private void createEvent(ObjectNode event) {
     store.create(EVENTS, event, request("create")).whenComplete((r, e) -> {
       if (e != null) {
-        LOG.debug("event not written: {}", e.getMessage());
+        LOG.warn("event not written: {}", e.getMessage());
       }
     });
   }

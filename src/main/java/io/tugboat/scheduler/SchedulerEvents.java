@@ -15,13 +15,20 @@ public final class SchedulerEvents {
 
   private SchedulerEvents() {}
 
-  /** A core v1 Event about a pod, named from generateName in the pod's namespace. */
+  private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * A core v1 Event about a pod in the pod's namespace, named as Kubernetes' event recorder names them:
+   * "pod.hex-nanoseconds" (a generateName of "pod." would end in a dot, which names may not). The sequence keeps
+   * two events of the same instant apart.
+   */
   public static ObjectNode event(PodInfo pod, String type, String reason, String message, Instant now) {
     ObjectNode e = Json.object();
     e.put("apiVersion", "v1");
     e.put("kind", "Event");
     ObjectNode meta = Json.meta(e);
-    meta.put("generateName", pod.name() + ".");
+    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + SEQUENCE.incrementAndGet();
+    meta.put("name", pod.name() + "." + Long.toHexString(nanos));
     meta.put("namespace", pod.namespace());
     ObjectNode involved = e.putObject("involvedObject");
     involved.put("apiVersion", "v1");

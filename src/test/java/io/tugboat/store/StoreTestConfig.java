@@ -6,7 +6,7 @@ import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
 
 /** Configuration of a single-node test cluster whose journal (LevelDB, with eventsByTag) lives in a temp dir. */
-final class StoreTestConfig {
+public final class StoreTestConfig {
   private StoreTestConfig() {}
 
   /**
@@ -14,7 +14,7 @@ final class StoreTestConfig {
    * {@code dataDir}. LevelDB rather than the persistence test kit's journal: its read journal has no
    * eventsByTag in Akka 2.6.21, and the watch cache follows the live tag stream.
    */
-  static Config singleNodeCluster(Path dataDir) {
+  public static Config singleNodeCluster(Path dataDir) {
     return ConfigFactory.parseString("""
             akka.loglevel = WARNING
             akka.actor.provider = cluster
