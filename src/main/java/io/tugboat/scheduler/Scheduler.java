@@ -287,7 +287,16 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       createEvent(SchedulerEvents.scheduled(pod, m.node(), clock.instant()));
     } else if (state.forget(pod)) {
       getContext().getLog().info("binding {} to {} failed: {}", pod.fullName(), m.node(), m.error().getMessage());
-      queue.retryLater(state.pending(pod.uid()), clock.instant());
+      // Whatever the watch said about the pod while it was assumed was set aside: read it again.
+      Optional<WatchCache.Entry> current = store.get(pod.key());
+      state.applyPod(pod.key(), pod.uid(), current.map(WatchCache.Entry::object)
+          .filter(o -> pod.uid().equals(Json.metaText(o, "uid"))).orElse(null));
+      PodInfo pending = state.pending(pod.uid());
+      if (pending != null) {
+        queue.retryLater(pending, clock.instant());
+      } else {
+        queue.remove(pod.uid());
+      }
     }
     requestSchedule();
     return this;

@@ -30,6 +30,8 @@ public final class SchedulingQueue {
       .comparingInt((Entry e) -> -e.pod().priority()).thenComparingLong(Entry::seq));
   private final Map<String, Entry> activeByUid = new HashMap<>();
   private final Map<String, Entry> backoff = new HashMap<>();
+  // Backing-off entries by the time they are ready; entries no longer in the map are skipped when reached.
+  private final PriorityQueue<Entry> backoffOrder = new PriorityQueue<>(Comparator.comparing(this::readyAt));
   private final Map<String, Entry> unschedulable = new HashMap<>();
   private final Map<String, Integer> attempts = new HashMap<>();
   private long seq;
@@ -57,11 +59,11 @@ public final class SchedulingQueue {
       active.remove(e);
       push(new Entry(pod, e.seq(), e.attempts(), e.lastTry()));
     } else if ((e = backoff.get(uid)) != null) {
-      backoff.put(uid, new Entry(pod, e.seq(), e.attempts(), e.lastTry()));
+      toBackoff(new Entry(pod, e.seq(), e.attempts(), e.lastTry()));
     } else if ((e = unschedulable.remove(uid)) != null) {
       Entry updated = new Entry(pod, e.seq(), e.attempts(), e.lastTry());
       if (schedulingChanged) {
-        backoff.put(uid, updated);
+        toBackoff(updated);
       } else {
         unschedulable.put(uid, updated);
       }
@@ -104,16 +106,14 @@ public final class SchedulingQueue {
   public void retryLater(PodInfo pod, Instant now) {
     int n = attempts.getOrDefault(pod.uid(), 0) + 1;
     remove(pod.uid());
-    backoff.put(pod.uid(), new Entry(pod, seq++, n, now));
+    toBackoff(new Entry(pod, seq++, n, now));
   }
 
   /** The cluster changed in a way that may help: every unschedulable pod is tried again (after its backoff). */
   public void moveAllToActive(Instant now) {
     List<Entry> moving = new ArrayList<>(unschedulable.values());
     unschedulable.clear();
-    for (Entry e : moving) {
-      backoff.put(e.pod().uid(), e);
-    }
+    moving.forEach(this::toBackoff);
     flushBackoff(now);
   }
 
@@ -122,7 +122,7 @@ public final class SchedulingQueue {
     for (Entry e : new ArrayList<>(unschedulable.values())) {
       if (!e.lastTry().plus(maxWait).isAfter(now)) {
         unschedulable.remove(e.pod().uid());
-        backoff.put(e.pod().uid(), e);
+        toBackoff(e);
       }
     }
     flushBackoff(now);
@@ -136,7 +136,8 @@ public final class SchedulingQueue {
 
   /** When the earliest backing-off pod is ready, if any. */
   public Optional<Instant> nextBackoffExpiry() {
-    return backoff.values().stream().map(this::readyAt).min(Comparator.naturalOrder());
+    dropStale();
+    return Optional.ofNullable(backoffOrder.peek()).map(this::readyAt);
   }
 
   /** Counts per part: active, backoff, unschedulable. */
@@ -150,14 +151,25 @@ public final class SchedulingQueue {
   }
 
   private void flushBackoff(Instant now) {
-    if (backoff.isEmpty()) {
-      return;
-    }
-    for (Entry e : new ArrayList<>(backoff.values())) {
-      if (!readyAt(e).isAfter(now)) {
+    dropStale();
+    while (!backoffOrder.isEmpty() && !readyAt(backoffOrder.peek()).isAfter(now)) {
+      Entry e = backoffOrder.poll();
+      if (backoff.get(e.pod().uid()) == e) {
         backoff.remove(e.pod().uid());
         push(e);
       }
+      dropStale();
+    }
+  }
+
+  private void toBackoff(Entry e) {
+    backoff.put(e.pod().uid(), e);
+    backoffOrder.add(e);
+  }
+
+  private void dropStale() {
+    while (!backoffOrder.isEmpty() && backoff.get(backoffOrder.peek().pod().uid()) != backoffOrder.peek()) {
+      backoffOrder.poll();
     }
   }
 

@@ -55,6 +55,7 @@ class SchedulerTest {
   private ActorTestKit testKit;
   private ObjectStore store;
   private TestProbe<Void> probe;
+  private akka.actor.typed.ActorRef<Scheduler.Command> scheduler;
 
   @BeforeEach
   void start(@TempDir Path dataDir) throws Exception {
@@ -72,7 +73,7 @@ class SchedulerTest {
     cache.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     store = new ObjectStore(testKit.system(), cache);
     await(store.create(NAMESPACES, yaml("metadata: {name: default}"), request("create")));
-    testKit.spawn(Scheduler.create(store, SETTINGS, Clock.systemUTC()), "scheduler");
+    scheduler = testKit.spawn(Scheduler.create(store, SETTINGS, Clock.systemUTC()), "scheduler");
   }
 
   @AfterEach
@@ -240,6 +241,20 @@ class SchedulerTest {
     assertTrue(Json.text(get("mine").path("spec").path("nodeName")).isEmpty());
     assertEquals("elsewhere", Json.text(get("placed").path("spec").path("nodeName")));
     assertTrue(events("mine", "FailedScheduling").isEmpty());
+  }
+
+  @Test
+  void aNewSchedulerRebuildsItsViewFromTheCache() throws Exception {
+    node("n1", "2", "");
+    pod("first", "1500m", "");
+    assertEquals("n1", awaitBound("first"));
+    testKit.stop(scheduler, WAIT);
+    pod("second", "1", "");
+    testKit.spawn(Scheduler.create(store, SETTINGS, Clock.systemUTC()), "scheduler-2");
+    awaitUnschedulable("second", "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are "
+        + "available: 1 No preemption victims found for incoming pod.");
+    pod("third", "500m", "");
+    assertEquals("n1", awaitBound("third"));
   }
 
   @Test
