@@ -168,6 +168,12 @@ public record PodInfo(ObjectKey key, String uid, JsonNode labels, String nodeNam
 
   /** Whether what scheduling reads (spec, labels) differs between two versions of the pod. */
   public boolean schedulingChanged(PodInfo other) {
-    return !object.path("spec").equals(other.object.path("spec")) || !labels.equals(other.labels);
+    return !same(object.path("spec"), other.object.path("spec")) || !same(labels, other.labels);
+  }
+
+  /** JSON equality with numbers by value: the journal may hand back an int written as a long. */
+  private static boolean same(JsonNode a, JsonNode b) {
+    return a.equals((x, y) -> x.isNumber() && y.isNumber() ? x.decimalValue().compareTo(y.decimalValue())
+        : x.equals(y) ? 0 : 1, b);
   }
 }

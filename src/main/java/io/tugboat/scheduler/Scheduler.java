@@ -338,9 +338,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   /** Writes the Unschedulable condition (when it changed) and a FailedScheduling event (or counts a repeat). */
   private void report(PodInfo pod, String message, String nominate, Instant now) {
-    Optional<WatchCache.Entry> current = store.get(pod.key());
+    Optional<WatchCache.Entry> current = store.get(pod.key())
+        .filter(e -> pod.uid().equals(Json.metaText(e.object(), "uid")));
     if (current.isEmpty() || !Json.text(current.get().object().path("spec").path("nodeName")).isEmpty()) {
-      return;
+      return; // gone, replaced by a namesake, or bound meanwhile
     }
     ObjectNode patch = SchedulerEvents.unschedulablePatch(current.get().object(), message, nominate, now);
     if (patch != null) {

@@ -87,6 +87,18 @@ class PodInfoTest {
   }
 
   @Test
+  void aStatusChangeIsNotASchedulingChange() {
+    PodInfo p = pod("p", "1", "1Gi", "spec: {priority: 5}");
+    com.fasterxml.jackson.databind.node.ObjectNode status = p.object().deepCopy();
+    status.with("status").put("phase", "Pending");
+    status.with("spec").put("priority", 5L);
+    assertFalse(PodInfo.of(p.key(), status).schedulingChanged(p));
+    com.fasterxml.jackson.databind.node.ObjectNode tolerant = p.object().deepCopy();
+    tolerant.with("spec").putArray("tolerations").addObject().put("operator", "Exists");
+    assertTrue(PodInfo.of(p.key(), tolerant).schedulingChanged(p));
+  }
+
+  @Test
   void malformedQuantitiesCountAsNothing() {
     assertEquals(Resources.ZERO, Resources.of(Fixtures.yaml("{cpu: lots}")));
     assertEquals(Map.of("example.com/foo", 2L), Resources.of(Fixtures.yaml("{example.com/foo: 2}")).scalars());
