@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The whole server with its scheduler singleton: PriorityClasses, priority admission, affinity validation, binding. */
-class ApiServerTestScheduling {
+class SchedulingApiServerTest {
   private static TestServer server;
   private static String ns;
 
