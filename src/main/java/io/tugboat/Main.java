@@ -19,6 +19,8 @@ import io.tugboat.controllers.NodeLifecycle;
 import io.tugboat.model.Json;
 import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
+import io.tugboat.scheduler.Scheduler;
+import io.tugboat.scheduler.SchedulerSettings;
 import io.tugboat.store.ObjectEntity;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
@@ -123,6 +125,7 @@ public final class Main {
           system.executionContext());
       ClusterSingleton.get(system).init(SingletonActor.of(NamespaceLifecycle.create(store), "namespace-lifecycle"));
       NodeLifecycle.init(system, store);
+      ClusterSingleton.get(system).init(SingletonActor.of(Scheduler.create(store, SchedulerSettings.create(config)), "scheduler"));
       ApiSettings settings = ApiSettings.create(config);
       cache.ready().thenCompose(rv -> {
         try {

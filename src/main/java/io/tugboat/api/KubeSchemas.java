@@ -95,6 +95,8 @@ final class KubeSchemas {
           + "PersistentVolumes can be dynamically provisioned."),
       Map.entry("PodDisruptionBudget", "PodDisruptionBudget is an object to define the max disruption that can be "
           + "caused to a collection of pods"),
+      Map.entry("PriorityClass", "PriorityClass defines mapping from a priority class name to the priority "
+          + "integer value. The value can be any valid integer."),
       Map.entry("Scale", "Scale represents a scaling request for a resource."),
       Map.entry("ObjectMeta", "ObjectMeta is metadata that all persisted resources must have, which includes all "
           + "objects users must create."),
@@ -149,6 +151,7 @@ final class KubeSchemas {
       Map.entry("RoleBinding", List.of("roleRef")),
       Map.entry("ClusterRoleBinding", List.of("roleRef")),
       Map.entry("StorageClass", List.of("provisioner")),
+      Map.entry("PriorityClass", List.of("value")),
       Map.entry("Event", List.of("involvedObject", "metadata")),
       Map.entry("Condition", List.of("lastTransitionTime", "message", "reason", "status", "type")));
 

@@ -22,9 +22,10 @@ public final class Bench {
   /** The settings of a run. */
   record Options(URI server, Path tokenFile, Path caFile, String namespace, Set<String> phases, int count,
       int clients, int dataBytes, double getSeconds, int listTimes, long seed, Duration timeout, Path markdown,
-      Path results, Path report, Map<String, String> facts) {}
+      Path results, Path report, Map<String, String> facts, int nodes, int pods) {}
 
-  static final Set<String> PHASES = Set.of("creates", "gets", "list");
+  static final Set<String> PHASES = Set.of("creates", "gets", "list", "schedule");
+  private static final List<String> ORDER = List.of("creates", "gets", "list", "schedule");
 
   private static final String USAGE = """
       usage: java -cp tugboat.jar io.tugboat.bench.Bench --server URL --token-file F --ca-file F [options]
@@ -33,14 +34,16 @@ public final class Bench {
         --server URL          API server, e.g. https://127.0.0.1:6443
         --token-file F        bearer token: a file with the token, or a static token file (tokens.csv)
         --ca-file F           PEM certificate(s) to trust for TLS
-        --phases LIST         comma-separated, of creates,gets,list (default: all three); none only
-                              records the facts
+        --phases LIST         comma-separated, of creates,gets,list,schedule (default: creates,gets,list);
+                              none only records the facts
         --namespace NS        namespace to use; creates makes it and it must not exist (default bench-EPOCH)
         --count N             ConfigMaps to create (default 10000)
         --clients N           concurrent clients for creates and gets (default 32)
         --data-bytes N        size of each ConfigMap's data (default 1024)
         --get-seconds S       how long the gets phase runs (default 10)
         --list-times N        lists of the namespace (default 20)
+        --nodes N             hollow nodes the schedule phase registers (default 100)
+        --pods N              pods the schedule phase creates and waits to see bound (default 1000)
         --seed N              seed for payloads and the gets' choice of objects (default 1)
         --timeout-seconds S   per-request timeout (default 60)
         --fact NAME=VALUE     an extra fact for the report (repeatable)
@@ -99,6 +102,12 @@ public final class Bench {
           }
           case "gets" -> phases.gets();
           case "list" -> phases.list();
+          case "schedule" -> {
+            if (!opts.phases().contains("creates")) {
+              phases.createNamespace();
+            }
+            new SchedulePhase(client, opts, report).run();
+          }
           default -> throw new IllegalStateException(phase);
         }
       }
@@ -121,7 +130,7 @@ public final class Bench {
   }
 
   private static List<String> ordered(Set<String> phases) {
-    return List.of("creates", "gets", "list").stream().filter(phases::contains).toList();
+    return ORDER.stream().filter(phases::contains).toList();
   }
 
   static Options parse(String[] args) {
@@ -159,7 +168,8 @@ public final class Bench {
       }
     }
     Set<String> known = Set.of("server", "token-file", "ca-file", "phases", "namespace", "count", "clients",
-        "data-bytes", "get-seconds", "list-times", "seed", "timeout-seconds", "results", "report", "markdown");
+        "data-bytes", "get-seconds", "list-times", "seed", "timeout-seconds", "results", "report", "markdown", "nodes",
+        "pods");
     for (String k : o.keySet()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown option --" + k);
@@ -168,7 +178,7 @@ public final class Bench {
     Path markdown = o.containsKey("markdown") ? Path.of(o.get("markdown")) : null;
     if (o.containsKey("report")) {
       return new Options(null, null, null, null, Set.of(), 0, 0, 0, 0, 0, 0, null, markdown, null,
-          Path.of(o.get("report")), facts);
+          Path.of(o.get("report")), facts, 0, 0);
     }
     for (String required : List.of("server", "token-file", "ca-file")) {
       if (!o.containsKey(required)) {
@@ -181,7 +191,7 @@ public final class Bench {
         continue;
       }
       if (!PHASES.contains(p.strip())) {
-        throw new IllegalArgumentException("unknown phase '" + p + "'; phases are creates, gets, list");
+        throw new IllegalArgumentException("unknown phase '" + p + "'; phases are creates, gets, list, schedule");
       }
       phases.add(p.strip());
     }
@@ -191,7 +201,8 @@ public final class Bench {
         Double.parseDouble(o.getOrDefault("get-seconds", "10")), positive(o, "list-times", 20),
         Long.parseLong(o.getOrDefault("seed", "1")),
         Duration.ofSeconds(positive(o, "timeout-seconds", 60)), markdown,
-        o.containsKey("results") ? Path.of(o.get("results")) : null, null, facts);
+        o.containsKey("results") ? Path.of(o.get("results")) : null, null, facts, positive(o, "nodes", 100),
+        positive(o, "pods", 1000));
   }
 
   private static int positive(Map<String, String> o, String key, int dflt) {

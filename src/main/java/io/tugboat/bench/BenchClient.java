@@ -66,6 +66,15 @@ final class BenchClient {
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
+  Reply mergePatch(String path, String json) throws IOException, InterruptedException {
+    return send(request(path).header("Content-Type", "application/merge-patch+json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  Reply delete(String path) throws IOException, InterruptedException {
+    return send(request(path).DELETE().build());
+  }
+
   URI server() {
     return server;
   }

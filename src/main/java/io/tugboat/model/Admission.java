@@ -10,9 +10,14 @@ import io.tugboat.model.kinds.NetworkingRules;
 import io.tugboat.model.kinds.PodRules;
 import io.tugboat.model.kinds.PolicyRules;
 import io.tugboat.model.kinds.RbacRules;
+import io.tugboat.model.kinds.SchedulingRules;
 import io.tugboat.model.kinds.ServiceRules;
 import io.tugboat.model.kinds.StorageRules;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The admission strategy of each served kind; kinds without special rules get one that does nothing. */
 public final class Admission {
@@ -44,9 +49,42 @@ public final class Admission {
       Map.entry("rbac.authorization.k8s.io/RoleBinding", RbacRules.ROLE_BINDING),
       Map.entry("rbac.authorization.k8s.io/ClusterRoleBinding", RbacRules.CLUSTER_ROLE_BINDING),
       Map.entry("storage.k8s.io/StorageClass", new StorageRules()),
-      Map.entry("policy/PodDisruptionBudget", new PolicyRules()));
+      Map.entry("policy/PodDisruptionBudget", new PolicyRules()),
+      Map.entry("scheduling.k8s.io/PriorityClass", SchedulingRules.PRIORITY_CLASS));
+
+  /** Read access to stored objects, for the admission rules that depend on other objects. */
+  public interface Lookup {
+    /** The stored objects of a resource (cluster-scoped, or in every namespace). */
+    List<JsonNode> list(ResourceType type);
+
+    /** One stored object. */
+    Optional<JsonNode> get(ResourceType type, String namespace, String name);
+  }
 
   private Admission() {}
+
+  /**
+   * The admission plugins that read other objects, on create (Kubernetes' Priority plugin): a pod's
+   * priorityClassName becomes its priority, and only one PriorityClass may be the global default.
+   *
+   * @throws ApiException 403 Forbidden when the object names what does not exist or breaks a rule across objects
+   */
+  public static void admitCreate(ResourceType type, ObjectNode obj, Lookup lookup) {
+    if (!type.group().isEmpty() && !type.group().equals("scheduling.k8s.io")) {
+      return;
+    }
+    if (type.group().isEmpty() && !type.kind().equals("Pod")) {
+      return;
+    }
+    ResourceType classes = ResourceRegistry.byPath("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
+    Optional<JsonNode> globalDefault = lookup.list(classes).stream()
+        .filter(pc -> pc.path("globalDefault").asBoolean(false)).findFirst();
+    if (type.kind().equals("Pod")) {
+      SchedulingRules.resolvePodPriority(obj, name -> lookup.get(classes, "", name), globalDefault);
+    } else if (type.kind().equals("PriorityClass")) {
+      SchedulingRules.checkSingleDefault(obj, globalDefault);
+    }
+  }
 
   /** The rules for objects of this served type (autoscaling/v1 and v2 HPAs differ in shape, so in rules). */
   public static KindRules rulesFor(ResourceType type) {

@@ -69,7 +69,9 @@ public final class ResourceRegistry {
       new ResourceType("events.k8s.io", "v1", "Event", "events", "event", true, List.of("ev"), List.of(), false,
           false, io.fabric8.kubernetes.api.model.events.v1.Event.class, "core/events"),
       of("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, List.of("pdb"), List.of(), true, false,
-          io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class));
+          io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
+      of("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, List.of("pc"), List.of(), false, false,
+          io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass.class));
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();

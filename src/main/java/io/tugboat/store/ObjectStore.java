@@ -5,6 +5,7 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tugboat.model.Admission;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
 import io.tugboat.model.Json;
@@ -44,6 +45,18 @@ public final class ObjectStore {
   private final Duration timeout;
   private final SecureRandom random = new SecureRandom();
   private final ServiceAllocator services;
+  private final Admission.Lookup lookup = new Admission.Lookup() {
+    @Override
+    public java.util.List<JsonNode> list(ResourceType type) {
+      return cache.list(type.storageKey(), null, e -> true, null, 0).items().stream()
+          .map(e -> (JsonNode) e.object()).toList();
+    }
+
+    @Override
+    public java.util.Optional<JsonNode> get(ResourceType type, String namespace, String name) {
+      return cache.get(ObjectKey.of(type, namespace, name)).map(WatchCache.Entry::object);
+    }
+  };
 
   /** A store over this node's sharding and cache. */
   public ObjectStore(ActorSystem<?> system, WatchCache cache) {
@@ -98,6 +111,7 @@ public final class ObjectStore {
       if (type.storageKey().equals("core/services") && !request.dryRun()) {
         services.allocate(obj);
       }
+      Admission.admitCreate(type, obj, lookup);
       obj = ObjectLifecycle.prepareCreate(type, obj, UUID.randomUUID().toString(), request.time());
     } catch (ApiException e) {
       return CompletableFuture.failedFuture(e);

@@ -25,6 +25,15 @@ class BenchTest {
   }
 
   @Test
+  void theSchedulePhaseIsOptInWithItsOwnSizes() {
+    Bench.Options o = Bench.parse(new String[] {"--server", "https://127.0.0.1:6443", "--token-file", "t",
+        "--ca-file", "c", "--phases", "schedule", "--nodes", "50", "--pods", "2000"});
+    assertEquals(Set.of("schedule"), o.phases());
+    assertEquals(50, o.nodes());
+    assertEquals(2000, o.pods());
+  }
+
+  @Test
   void rejectsUnknownPhasesAndMissingServer() {
     assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[] {"--server", "https://x",
         "--token-file", "t", "--ca-file", "c", "--phases", "creates,deletes"}));

@@ -49,6 +49,20 @@ final class ClusterPrinters {
         .build();
   }
 
+  /** PriorityClass columns, as kubectl shows them: value, whether it is the default, and the preemption policy. */
+  static Printer priorityClass() {
+    return Printer.named()
+        .integer("Value", "value represents the integer value of this priority class.",
+            (o, now) -> o.path("value").asLong(0))
+        .add("Global-Default", "boolean", "", "globalDefault specifies whether this PriorityClass should be "
+            + "considered as the default priority for pods that do not have any priority class.", 0,
+            (o, now) -> o.path("globalDefault").asBoolean(false))
+        .age()
+        .string("PreemptionPolicy", "preemptionPolicy is the Policy for preempting pods with lower priority.",
+            (o, now) -> Cells.textOr(o.path("preemptionPolicy"), "PreemptLowerPriority"))
+        .build();
+  }
+
   /**
    * What the API server's default table convertor prints for kinds without a printer (Role, ClusterRole,
    * LimitRange): the name and the creation time as RFC3339, which kubectl shows verbatim.

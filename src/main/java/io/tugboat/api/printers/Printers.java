@@ -36,7 +36,8 @@ public final class Printers {
       Map.entry("RoleBinding", ClusterPrinters.roleBinding()),
       Map.entry("ClusterRoleBinding", ClusterPrinters.clusterRoleBinding()),
       Map.entry("StorageClass", StoragePrinters.storageClass()),
-      Map.entry("PodDisruptionBudget", PolicyPrinters.podDisruptionBudget()));
+      Map.entry("PodDisruptionBudget", PolicyPrinters.podDisruptionBudget()),
+      Map.entry("PriorityClass", ClusterPrinters.priorityClass()));
 
   private static final Printer DEFAULT = ClusterPrinters.createdAt();
 

@@ -142,6 +142,7 @@ public final class PodSpecRules {
     Fields.oneOf(errs, spec, "restartPolicy", path + ".restartPolicy", RESTART_POLICIES);
     Fields.oneOf(errs, spec, "dnsPolicy", path + ".dnsPolicy", DNS_POLICIES);
     Fields.nonNegative(errs, spec, "terminationGracePeriodSeconds", path + ".terminationGracePeriodSeconds");
+    AffinityRules.validate(errs, spec, path);
     if (has(spec, "activeDeadlineSeconds") && spec.get("activeDeadlineSeconds").asLong() <= 0) {
       errs.add(FieldError.invalid(path + ".activeDeadlineSeconds", spec.get("activeDeadlineSeconds").asLong(),
           "must be between 1 and 2147483647, inclusive"));
