@@ -69,7 +69,7 @@ public final class PodDispatcher extends AbstractBehavior<PodDispatcher.Command>
           return this;
         })
         .onMessageEquals(WatchReady.INSTANCE, this::startWatch)
-        .onMessageEquals(WatchEnded.INSTANCE, () -> stopped ? this : startWatch())
+        .onMessageEquals(WatchEnded.INSTANCE, () -> stopped || shuttingDown() ? this : startWatch())
         .onSignal(PostStop.class, s -> {
           stopped = true;
           cancel.run();
@@ -105,6 +105,10 @@ public final class PodDispatcher extends AbstractBehavior<PodDispatcher.Command>
     watching = true;
     agents.forEach(this::sendResync);
     return this;
+  }
+
+  private boolean shuttingDown() {
+    return akka.actor.CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent();
   }
 
   private Behavior<Command> onRegister(Register r) {
