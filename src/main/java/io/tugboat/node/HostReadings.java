@@ -109,10 +109,13 @@ public record HostReadings(long memoryTotal, long memoryAvailable, long diskTota
     };
   }
 
-  /** The file's text, or "" when it cannot be read (not Linux). */
+  /**
+   * The file's text, or "" when it cannot be read (not Linux). Read as a stream: /proc files report size 0, and
+   * Files.readString then gets only the first byte of some (/proc/sys/kernel/pid_max read as "3").
+   */
   static String readOrEmpty(Path file) {
-    try {
-      return Files.readString(file);
+    try (var in = Files.newInputStream(file)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       return "";
     }

@@ -84,6 +84,13 @@ public final class PodStatuses {
 
     ObjectNode status = holder.with("status");
     status.put("phase", phase);
+    boolean scheduled = false;
+    for (JsonNode c : status.path("conditions")) {
+      scheduled |= c.path("type").asText().equals("PodScheduled");
+    }
+    if (!scheduled) { // created with spec.nodeName, never bound: the kubelet reports it scheduled all the same
+      PodBinding.setCondition(holder, "PodScheduled", "True", null, null, now);
+    }
     boolean sandbox = observed.podIp() != null;
     PodBinding.setCondition(holder, "PodReadyToStartContainers", sandbox && !terminal ? "True" : "False", null, null,
         now);

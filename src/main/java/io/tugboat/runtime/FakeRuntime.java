@@ -300,7 +300,7 @@ public final class FakeRuntime implements ContainerRuntime {
   }
 
   private String newId() {
-    return idPrefix + String.format("%048x", ids.incrementAndGet());
+    return ImageNames.sha256(idPrefix + ids.incrementAndGet());
   }
 
   private static SandboxStatus withState(SandboxStatus s, SandboxState state) {

@@ -67,5 +67,9 @@ class HostReadingsTest {
     assertTrue(r.memoryTotal() > 0, r::toString);
     assertTrue(r.memoryAvailable() > 0 && r.memoryAvailable() <= r.memoryTotal(), r::toString);
     assertTrue(r.diskTotal() > 0 && r.diskAvailable() <= r.diskTotal(), r::toString);
+    if (java.nio.file.Files.exists(Path.of("/proc/sys/kernel/pid_max"))) {
+      assertTrue(r.pidMax() >= 300, () -> "pid_max is never below 300: " + r);
+      assertTrue(r.pidsInUse() > 0 && r.pidsInUse() < r.pidMax(), r::toString);
+    }
   }
 }

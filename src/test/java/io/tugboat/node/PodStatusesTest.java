@@ -158,6 +158,17 @@ class PodStatusesTest {
   }
 
   @Test
+  void aPodCreatedWithItsNodeNameIsReportedScheduled() {
+    ObjectNode direct = pod("""
+        metadata: {name: web, namespace: default, uid: u1}
+        spec: {nodeName: n1, containers: [{name: app, image: nginx}]}
+        """);
+    ObjectNode s = PodStatuses.build(direct, new PodStatuses.Observed(null, Map.of()), "h", "t", T0, false, T0);
+    assertEquals("True", condition(s, "PodScheduled").path("status").asText());
+    assertEquals("PodScheduled", s.path("conditions").get(4).path("type").asText());
+  }
+
+  @Test
   void hostNetworkPodsUseTheHostIp() {
     ObjectNode host = WEB.deepCopy();
     ((ObjectNode) host.get("spec")).put("hostNetwork", true);
