@@ -330,7 +330,12 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     }
     writeInFlight = true;
     ObjectNode patch = Json.object();
-    patch.set("status", status);
+    ObjectNode written = status.deepCopy();
+    if (!written.has("podIP")) { // no sandbox (yet, or any more): an IP from before is not the pod's now
+      written.putNull("podIP");
+      written.putNull("podIPs");
+    }
+    patch.set("status", written);
     getContext().pipeToSelf(c.store().patch(key, PatchType.MERGE, patch, Subresource.STATUS, request("patch")),
         (r, e) -> new StatusDone(status, r, e));
     return this;

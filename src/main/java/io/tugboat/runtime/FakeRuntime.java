@@ -55,7 +55,8 @@ public final class FakeRuntime implements ContainerRuntime {
     this.delayer = delayer;
     String network = podCidr.contains("/") ? podCidr.substring(0, podCidr.indexOf('/')) : podCidr;
     this.podNetworkPrefix = network.substring(0, network.lastIndexOf('.') + 1);
-    this.idPrefix = ImageNames.sha256(nodeName).substring(0, 16);
+    // Ids differ between runtimes of the same node (a restarted JVM's new containers are new containers).
+    this.idPrefix = nodeName + "/" + java.util.UUID.randomUUID() + "/";
   }
 
   @Override

@@ -229,6 +229,23 @@ class NodeAgentTest {
   }
 
   @Test
+  void anAgentWhoseRuntimeLostItsContainersStartsThemAgain() throws Exception {
+    Agent first = startAgent("reboot-1");
+    first.ready().expectMessage(WAIT, "reboot-1");
+    ObjectKey key = createBoundPod("survivor", "reboot-1");
+    String before = awaitObject(key, "Running", NodeAgentTest::running)
+        .path("status").path("containerStatuses").get(0).path("containerID").asText();
+    cluster.testKit.stop(first.ref());
+
+    Agent second = startAgent("reboot-1"); // a fresh runtime, as after a JVM restart with the fake one
+    second.ready().expectMessage(WAIT, "reboot-1");
+    JsonNode again = awaitObject(key, "Running with a new container", p -> running(p)
+        && !p.path("status").path("containerStatuses").get(0).path("containerID").asText().equals(before));
+    assertEquals("10.244.7.2", again.path("status").path("podIP").asText());
+    assertEquals(1, second.runtime().containerCount());
+  }
+
+  @Test
   void twentyHollowNodesRegisterAndBecomeReady() {
     NodeSettings settings = NodeSettings.create(ConfigFactory.parseString("""
             tugboat.node.enabled = off
