@@ -21,6 +21,7 @@ import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
 import io.tugboat.scheduler.Scheduler;
 import io.tugboat.scheduler.SchedulerSettings;
+import io.tugboat.node.NodeAgents;
 import io.tugboat.store.ObjectEntity;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
@@ -39,7 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Start-up: {@code serve --data DIR --port PORT} runs a node (both roles by default), {@code --config FILE}
+ * Start-up: {@code serve --data DIR --port PORT [--hollow N]} runs a node (both roles by default; N simulated
+ * nodes besides this host's), {@code --config FILE}
  * runs one from a configuration file, {@code audit ...} prints the journal's history while the node is down.
  */
 public final class Main {
@@ -65,7 +67,7 @@ public final class Main {
       case "audit" -> audit(config(opts, true), positional.isEmpty() ? "" : positional.get(0),
           opts.getOrDefault("n", opts.getOrDefault("namespace", "default")), opts.getOrDefault("since", ""));
       default -> {
-        System.err.println("usage: tugboat.jar serve [--data DIR] [--port PORT] [--config FILE]\n"
+        System.err.println("usage: tugboat.jar serve [--data DIR] [--port PORT] [--hollow N] [--config FILE]\n"
             + "       tugboat.jar audit [TYPE/NAME] [-n NS] [--since DURATION] --data DIR");
         System.exit(2);
       }
@@ -81,6 +83,9 @@ public final class Main {
     }
     if (opts.containsKey("port")) {
       overrides.put("tugboat.api.port", Integer.parseInt(opts.get("port")));
+    }
+    if (opts.containsKey("hollow")) {
+      overrides.put("tugboat.node.hollow-count", Integer.parseInt(opts.get("hollow")));
     }
     if (local) {
       overrides.put("akka.actor.provider", "local");
@@ -107,7 +112,10 @@ public final class Main {
     ActorSystem.create(guardian(), "tugboat", config);
   }
 
-  /** The root actor: joins the cluster, starts sharding, the watch cache, the API and the singletons. */
+  /**
+   * The root actor: joins the cluster, starts sharding, the watch cache, the API, the singletons and, on workers,
+   * the node agents.
+   */
   public static Behavior<Void> guardian() {
     return Behaviors.setup(ctx -> {
       ActorSystem<?> system = ctx.getSystem();
@@ -126,6 +134,9 @@ public final class Main {
       ClusterSingleton.get(system).init(SingletonActor.of(NamespaceLifecycle.create(store), "namespace-lifecycle"));
       NodeLifecycle.init(system, store);
       ClusterSingleton.get(system).init(SingletonActor.of(Scheduler.create(store, SchedulerSettings.create(config)), "scheduler"));
+      if (cluster.selfMember().hasRole("worker")) {
+        NodeAgents.init(ctx, store);
+      }
       ApiSettings settings = ApiSettings.create(config);
       cache.ready().thenCompose(rv -> {
         try {

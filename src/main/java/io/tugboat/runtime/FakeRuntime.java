@@ -1,0 +1,314 @@
+package io.tugboat.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A runtime that runs nothing, as kwok and kubemark's hollow kubelet: containers exist only as records, go
+ * RUNNING {@code startDelay} after they are started and stay so until stopped or told to {@link #exit}; init
+ * containers exit 0 as soon as they run. Each sandbox gets an IP from the node's /24 pod range. No process, no
+ * thread of its own: delays go through the injected {@link Delayer}, times come from the injected clock.
+ */
+public final class FakeRuntime implements ContainerRuntime {
+
+  /** Runs an action after a delay (Akka's scheduler in production, immediately or by hand in tests). */
+  @FunctionalInterface
+  public interface Delayer {
+    /** Runs {@code action} once {@code delay} has passed. */
+    void after(Duration delay, Runnable action);
+  }
+
+  private record Sandbox(SandboxStatus status, List<String> containers) {}
+
+  private final Clock clock;
+  private final Duration startDelay;
+  private final Delayer delayer;
+  private final String podNetworkPrefix;
+  private final BitSet usedHosts = new BitSet(256);
+  private final Map<String, Sandbox> sandboxes = new LinkedHashMap<>();
+  private final Map<String, ContainerStatus> containers = new LinkedHashMap<>();
+  private final Set<String> initContainers = new HashSet<>();
+  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong ids = new AtomicLong();
+  private final String idPrefix;
+
+  /**
+   * A fake runtime whose containers run {@code startDelay} after being started; pod IPs come from
+   * {@code podCidr}, a /24 such as "10.244.0.0/24" (.1 is the gateway, .2 to .254 go to sandboxes).
+   */
+  public FakeRuntime(String nodeName, Clock clock, Duration startDelay, Delayer delayer, String podCidr) {
+    this.clock = clock;
+    this.startDelay = startDelay;
+    this.delayer = delayer;
+    String network = podCidr.contains("/") ? podCidr.substring(0, podCidr.indexOf('/')) : podCidr;
+    this.podNetworkPrefix = network.substring(0, network.lastIndexOf('.') + 1);
+    // Ids differ between runtimes of the same node (a restarted JVM's new containers are new containers).
+    this.idPrefix = nodeName + "/" + java.util.UUID.randomUUID() + "/";
+  }
+
+  @Override
+  public String version() {
+    return "tugboat://0.1";
+  }
+
+  @Override
+  public synchronized CompletionStage<String> runPodSandbox(SandboxConfig config) {
+    int host = usedHosts.nextClearBit(2);
+    if (host > 254) {
+      return failed("no pod IP left in " + podNetworkPrefix + "0/24");
+    }
+    usedHosts.set(host);
+    String id = newId();
+    SandboxStatus status = new SandboxStatus(id, config.name(), config.namespace(), config.uid(), SandboxState.READY,
+        clock.instant(), podNetworkPrefix + host);
+    sandboxes.put(id, new Sandbox(status, new ArrayList<>()));
+    return CompletableFuture.completedFuture(id);
+  }
+
+  @Override
+  public CompletionStage<Void> stopPodSandbox(String sandboxId) {
+    List<Event> events = new ArrayList<>();
+    synchronized (this) {
+      Sandbox sandbox = sandboxes.get(sandboxId);
+      if (sandbox == null) {
+        return failed("no sandbox " + sandboxId);
+      }
+      for (String c : sandbox.containers()) {
+        stopLocked(c, events);
+      }
+      sandboxes.put(sandboxId, new Sandbox(withState(sandbox.status(), SandboxState.NOTREADY), sandbox.containers()));
+    }
+    fire(events);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> removePodSandbox(String sandboxId) {
+    List<Event> events = new ArrayList<>();
+    synchronized (this) {
+      Sandbox sandbox = sandboxes.remove(sandboxId);
+      if (sandbox == null) {
+        return CompletableFuture.completedFuture(null); // removal is idempotent, as in the CRI
+      }
+      for (String c : sandbox.containers()) {
+        stopLocked(c, events);
+        ContainerStatus gone = containers.remove(c);
+        events.add(new Event(EventType.DELETED, gone));
+      }
+      String ip = sandbox.status().ip();
+      usedHosts.clear(Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1)));
+    }
+    fire(events);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletionStage<SandboxStatus> podSandboxStatus(String sandboxId) {
+    Sandbox sandbox = sandboxes.get(sandboxId);
+    return sandbox == null ? failed("no sandbox " + sandboxId) : CompletableFuture.completedFuture(sandbox.status());
+  }
+
+  @Override
+  public synchronized CompletionStage<List<SandboxStatus>> listPodSandboxes() {
+    return CompletableFuture.completedFuture(sandboxes.values().stream().map(Sandbox::status).toList());
+  }
+
+  @Override
+  public CompletionStage<String> pullImage(String image) {
+    return CompletableFuture.completedFuture(ImageNames.fakeDigestRef(image));
+  }
+
+  @Override
+  public CompletionStage<String> createContainer(String sandboxId, ContainerConfig config) {
+    ContainerStatus status;
+    synchronized (this) {
+      Sandbox sandbox = sandboxes.get(sandboxId);
+      if (sandbox == null) {
+        return failed("no sandbox " + sandboxId);
+      }
+      status = new ContainerStatus(newId(), sandboxId, config.name(), config.attempt(),
+          ImageNames.normalize(config.image()), ImageNames.fakeDigestRef(config.image()), ContainerState.CREATED,
+          clock.instant(), null, null, 0, null, null, config.logPath());
+      containers.put(status.id(), status);
+      sandbox.containers().add(status.id());
+      if (config.init()) {
+        initContainers.add(status.id());
+      }
+    }
+    fire(List.of(new Event(EventType.CREATED, status)));
+    return CompletableFuture.completedFuture(status.id());
+  }
+
+  @Override
+  public CompletionStage<Void> startContainer(String containerId) {
+    synchronized (this) {
+      ContainerStatus c = containers.get(containerId);
+      if (c == null) {
+        return failed("no container " + containerId);
+      }
+      if (c.state() != ContainerState.CREATED) {
+        return failed("container " + c.name() + " is " + c.state() + ", not CREATED");
+      }
+    }
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    Runnable run = () -> {
+      List<Event> events = new ArrayList<>();
+      synchronized (this) {
+        ContainerStatus c = containers.get(containerId);
+        if (c == null || c.state() != ContainerState.CREATED) {
+          started.completeExceptionally(new RuntimeError("container " + containerId + " went away while starting"));
+          return;
+        }
+        Instant now = clock.instant();
+        ContainerStatus running = c.withState(ContainerState.RUNNING, now, null, 0, null, null);
+        containers.put(containerId, running);
+        events.add(new Event(EventType.STARTED, running));
+        if (initContainers.contains(containerId)) {
+          ContainerStatus done = running.withState(ContainerState.EXITED, now, now, 0, "Completed", null);
+          containers.put(containerId, done);
+          events.add(new Event(EventType.STOPPED, done));
+        }
+      }
+      fire(events);
+      started.complete(null);
+    };
+    if (startDelay.isZero() || startDelay.isNegative()) {
+      run.run();
+    } else {
+      delayer.after(startDelay, run);
+    }
+    return started;
+  }
+
+  @Override
+  public CompletionStage<Void> stopContainer(String containerId, Duration timeout) {
+    List<Event> events = new ArrayList<>();
+    synchronized (this) {
+      if (!containers.containsKey(containerId)) {
+        return failed("no container " + containerId);
+      }
+      stopLocked(containerId, events);
+    }
+    fire(events);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> removeContainer(String containerId) {
+    List<Event> events = new ArrayList<>();
+    synchronized (this) {
+      ContainerStatus c = containers.get(containerId);
+      if (c == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (c.state() == ContainerState.RUNNING) {
+        return failed("container " + c.name() + " is RUNNING; stop it first");
+      }
+      containers.remove(containerId);
+      initContainers.remove(containerId);
+      Sandbox sandbox = sandboxes.get(c.sandboxId());
+      if (sandbox != null) {
+        sandbox.containers().remove(containerId);
+      }
+      events.add(new Event(EventType.DELETED, c));
+    }
+    fire(events);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletionStage<List<ContainerStatus>> listContainers(String sandboxId) {
+    return CompletableFuture.completedFuture(containers.values().stream()
+        .filter(c -> sandboxId == null || sandboxId.equals(c.sandboxId())).toList());
+  }
+
+  @Override
+  public synchronized CompletionStage<ContainerStatus> containerStatus(String containerId) {
+    ContainerStatus c = containers.get(containerId);
+    return c == null ? failed("no container " + containerId) : CompletableFuture.completedFuture(c);
+  }
+
+  @Override
+  public Runnable subscribe(Consumer<Event> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  /**
+   * Makes a running container exit on its own with this code (for tests of what follows a crash or a
+   * completion); reason "Completed" for 0, else "Error", as container runtimes report them.
+   */
+  public void exit(String containerId, int exitCode) {
+    List<Event> events = new ArrayList<>();
+    synchronized (this) {
+      ContainerStatus c = containers.get(containerId);
+      if (c == null || c.state() != ContainerState.RUNNING) {
+        throw new RuntimeError("container " + containerId + " is not RUNNING: "
+            + (c == null ? "absent" : c.state()));
+      }
+      ContainerStatus exited = c.withState(ContainerState.EXITED, c.startedAt(), clock.instant(), exitCode,
+          exitCode == 0 ? "Completed" : "Error", null);
+      containers.put(containerId, exited);
+      events.add(new Event(EventType.STOPPED, exited));
+    }
+    fire(events);
+  }
+
+  /** How many containers this runtime holds (any state). */
+  public synchronized int containerCount() {
+    return containers.size();
+  }
+
+  @Override
+  public synchronized void close() {
+    listeners.clear();
+    containers.clear();
+    sandboxes.clear();
+    usedHosts.clear();
+  }
+
+  // A stopped fake exits at once and cleanly: nothing runs that could ignore TERM.
+  private void stopLocked(String containerId, List<Event> events) {
+    ContainerStatus c = containers.get(containerId);
+    if (c == null || c.state() == ContainerState.EXITED) {
+      return;
+    }
+    Instant now = clock.instant();
+    ContainerStatus exited = c.withState(ContainerState.EXITED, c.startedAt(), now, 0, "Completed", null);
+    containers.put(containerId, exited);
+    events.add(new Event(EventType.STOPPED, exited));
+  }
+
+  private void fire(List<Event> events) {
+    for (Event e : events) {
+      for (Consumer<Event> l : listeners) {
+        l.accept(e);
+      }
+    }
+  }
+
+  private String newId() {
+    return ImageNames.sha256(idPrefix + ids.incrementAndGet());
+  }
+
+  private static SandboxStatus withState(SandboxStatus s, SandboxState state) {
+    return new SandboxStatus(s.id(), s.name(), s.namespace(), s.uid(), state, s.createdAt(), s.ip());
+  }
+
+  private static <T> CompletableFuture<T> failed(String message) {
+    return CompletableFuture.failedFuture(new RuntimeError(message));
+  }
+}
