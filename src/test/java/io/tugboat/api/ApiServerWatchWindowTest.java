@@ -18,7 +18,7 @@ class ApiServerWatchWindowTest {
   @BeforeAll
   static void start() {
     // No node agent: its Node and Lease writes would push this test's few events out of a 5-event window.
-    server = TestServer.start(Map.of("tugboat.store.watch-window", 5, "tugboat.node.enabled", false));
+    server = TestServer.start(Map.of("tugboat.store.watch-window", 5));
   }
 
   @AfterAll

@@ -60,6 +60,8 @@ final class TestServer implements AutoCloseable {
     settings.put("tugboat.api.tls-keystore", "");
     settings.put("tugboat.api.token-file", "");
     settings.put("akka.coordinated-shutdown.exit-jvm", "off");
+    // No node agent by default: API tests decide which nodes exist (and pods stay unbound unless they add one).
+    settings.put("tugboat.node.enabled", false);
     settings.put("akka.loglevel", "WARNING");
     settings.putAll(overrides);
     Config config = ConfigFactory.load(ConfigFactory.parseMap(settings)
