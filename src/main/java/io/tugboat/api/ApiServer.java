@@ -21,6 +21,7 @@ import akka.stream.Materializer;
 import io.tugboat.api.streaming.ContainerStreams;
 import io.tugboat.api.streaming.FakeContainerStreams;
 import io.tugboat.api.streaming.PodStreamRoutes;
+import io.tugboat.api.streaming.spdy.SpdyFront;
 import io.tugboat.audit.AuditLog;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
@@ -82,6 +83,9 @@ public final class ApiServer {
       ContainerStreams containers) throws Exception {
     ApiServer server = new ApiServer(system, store, settings, Authenticator.fromFile(settings.tokenFile()),
         containers);
+    if (system.settings().config().getBoolean("tugboat.api.spdy")) {
+      return server.startBehindSpdyFront();
+    }
     ServerBuilder builder = Http.get(system).newServerAt(settings.host(), settings.port());
     if (!settings.tlsKeystore().isEmpty()) {
       builder = builder.enableHttps(ConnectionContext.httpsServer(sslContext(settings)));
@@ -90,6 +94,28 @@ public final class ApiServer {
       log.info("API server listening on {}://{}:{}", settings.tlsKeystore().isEmpty() ? "http" : "https",
           binding.localAddress().getHostString(), binding.localAddress().getPort());
       return binding;
+    });
+  }
+
+  /**
+   * Akka HTTP on a loopback port behind {@link SpdyFront}, which owns the public port (and its TLS): Akka HTTP
+   * upgrades only to WebSocket, and kubectl 1.27-1.29 need SPDY/3.1 for exec, attach and port-forward.
+   */
+  private CompletionStage<ServerBinding> startBehindSpdyFront() throws Exception {
+    SSLContext tls = settings.tlsKeystore().isEmpty() ? null : sslContext(settings);
+    return Http.get(system).newServerAt("127.0.0.1", 0).bind(this::handle).thenApply(binding -> {
+      try {
+        SpdyFront front = SpdyFront.start(settings.host(), settings.port(), tls, binding.localAddress().getPort(),
+            podStreams, authenticator::authenticate, Materializer.matFromSystem(system));
+        system.getWhenTerminated().thenRun(front::close);
+        log.info("API server listening on {}://{}:{} (SPDY front, HTTP on loopback port {})",
+            tls == null ? "http" : "https", settings.host(), front.localAddress().getPort(),
+            binding.localAddress().getPort());
+        return binding;
+      } catch (java.io.IOException e) {
+        binding.unbind();
+        throw new CompletionException(e);
+      }
     });
   }
 

@@ -94,7 +94,7 @@ class KubectlPodStreamsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1.33"})
+  @ValueSource(strings = {"1.33", "1.28"})
   void logsExecAndInteractiveExec(String version) {
     assumeTrue(cluster != null && Files.isExecutable(kubectl(version)), "kubectl " + version + " is not installed");
     String pod = "streams-" + version.replace(".", "-");

@@ -54,6 +54,19 @@ public final class ExecStatus {
     return json(s);
   }
 
+  /** A failure as a complete Status object, for an HTTP error body. */
+  public static byte[] statusJson(ApiError e) {
+    ObjectNode s = Json.object();
+    s.put("kind", "Status");
+    s.put("apiVersion", "v1");
+    s.putObject("metadata");
+    s.put("status", "Failure");
+    s.put("message", e.message());
+    s.put("reason", e.reason());
+    s.put("code", e.code());
+    return json(s).toArray();
+  }
+
   /** {@code {"metadata":{},"status":"Success"}}. */
   static ObjectNode success() {
     ObjectNode s = Json.object();
