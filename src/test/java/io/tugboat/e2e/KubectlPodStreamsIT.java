@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kubectl logs and exec against a cluster started by {@code scripts/tugboat up}, served by the in-memory container
- * backend (no container runtime runs): kubectl 1.33 over WebSocket, kubectl 1.28 over SPDY/3.1 (switched on for
+ * backend (no container runtime runs): kubectl 1.33 over WebSocket, kubectl 1.29 and 1.28 over SPDY/3.1 (switched on for
  * this cluster with {@code tugboat.api.spdy = on}). The pod is created already bound to a node and marked Running
  * with kubectl, as a node agent would.
  */
@@ -94,7 +94,7 @@ class KubectlPodStreamsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1.33", "1.28"})
+  @ValueSource(strings = {"1.33", "1.29", "1.28"})
   void logsExecAndInteractiveExec(String version) {
     assumeTrue(cluster != null && Files.isExecutable(kubectl(version)), "kubectl " + version + " is not installed");
     String pod = "streams-" + version.replace(".", "-");
