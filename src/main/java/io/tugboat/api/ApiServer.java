@@ -17,6 +17,11 @@ import akka.http.scaladsl.model.EntityStreamSizeException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import akka.stream.Materializer;
+import io.tugboat.api.streaming.ContainerStreams;
+import io.tugboat.api.streaming.FakeContainerStreams;
+import io.tugboat.api.streaming.PodStreamRoutes;
+import io.tugboat.api.streaming.spdy.SpdyFront;
 import io.tugboat.audit.AuditLog;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
@@ -53,8 +58,10 @@ public final class ApiServer {
   private final ResourceHandler resources;
   private final WatchHandler watches;
   private final AuditLog audit;
+  private final PodStreamRoutes podStreams;
 
-  private ApiServer(ActorSystem<?> system, ObjectStore store, ApiSettings settings, Authenticator authenticator) {
+  private ApiServer(ActorSystem<?> system, ObjectStore store, ApiSettings settings, Authenticator authenticator,
+      ContainerStreams containers) {
     this.system = system;
     this.store = store;
     this.settings = settings;
@@ -62,12 +69,23 @@ public final class ApiServer {
     this.resources = new ResourceHandler(store, settings.protectedNamespaces());
     this.watches = new WatchHandler(system, store);
     this.audit = new AuditLog(system);
+    this.podStreams = new PodStreamRoutes(store, containers, Materializer.matFromSystem(system));
   }
 
-  /** Binds the API server. */
+  /** Binds the API server, with in-memory containers ({@link FakeContainerStreams}) until a runtime exists. */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, ObjectStore store, ApiSettings settings)
       throws Exception {
-    ApiServer server = new ApiServer(system, store, settings, Authenticator.fromFile(settings.tokenFile()));
+    return start(system, store, settings, FakeContainerStreams.get(system));
+  }
+
+  /** Binds the API server, serving pods' logs, exec, attach and port-forward from {@code containers}. */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, ObjectStore store, ApiSettings settings,
+      ContainerStreams containers) throws Exception {
+    ApiServer server = new ApiServer(system, store, settings, Authenticator.fromFile(settings.tokenFile()),
+        containers);
+    if (system.settings().config().getBoolean("tugboat.api.spdy")) {
+      return server.startBehindSpdyFront();
+    }
     ServerBuilder builder = Http.get(system).newServerAt(settings.host(), settings.port());
     if (!settings.tlsKeystore().isEmpty()) {
       builder = builder.enableHttps(ConnectionContext.httpsServer(sslContext(settings)));
@@ -76,6 +94,28 @@ public final class ApiServer {
       log.info("API server listening on {}://{}:{}", settings.tlsKeystore().isEmpty() ? "http" : "https",
           binding.localAddress().getHostString(), binding.localAddress().getPort());
       return binding;
+    });
+  }
+
+  /**
+   * Akka HTTP on a loopback port behind {@link SpdyFront}, which owns the public port (and its TLS): Akka HTTP
+   * upgrades only to WebSocket, and kubectl 1.27-1.29 need SPDY/3.1 for exec, attach and port-forward.
+   */
+  private CompletionStage<ServerBinding> startBehindSpdyFront() throws Exception {
+    SSLContext tls = settings.tlsKeystore().isEmpty() ? null : sslContext(settings);
+    return Http.get(system).newServerAt("127.0.0.1", 0).bind(this::handle).thenApply(binding -> {
+      try {
+        SpdyFront front = SpdyFront.start(settings.host(), settings.port(), tls, binding.localAddress().getPort(),
+            podStreams, authenticator::authenticate, Materializer.matFromSystem(system));
+        system.getWhenTerminated().thenRun(front::close);
+        log.info("API server listening on {}://{}:{} (SPDY front, HTTP on loopback port {})",
+            tls == null ? "http" : "https", settings.host(), front.localAddress().getPort(),
+            binding.localAddress().getPort());
+        return binding;
+      } catch (java.io.IOException e) {
+        binding.unbind();
+        throw new CompletionException(e);
+      }
     });
   }
 
@@ -170,6 +210,11 @@ public final class ApiServer {
           .orElseGet(() -> Responses.error(notFound())));
     }
     Target target = Target.parse(path).orElseThrow(ApiServer::notFoundException);
+    if (target.isObject() && PodStreamRoutes.serves(target.type(), target.subresource())) {
+      // Before reading a body: these keep the raw request (its WebSocket upgrade) and stream.
+      request.discardEntityBytes(system);
+      return podStreams.handle(request, target.namespace(), target.name(), target.subresource());
+    }
     return readBody(request).thenCompose(body -> {
       Query q = new Query(request);
       String contentType = request.entity().getContentType().toString();

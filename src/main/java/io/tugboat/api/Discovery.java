@@ -35,10 +35,12 @@ public final class Discovery {
    */
   private static final Map<String, List<Extra>> EXTRAS = Map.of(
       "core/pods", List.of(
+          new Extra("attach", "", "v1", "PodAttachOptions", List.of("create", "get")),
           new Extra("binding", "", "v1", "Binding", List.of("create")),
           new Extra("eviction", "policy", "v1", "Eviction", List.of("create")),
           new Extra("exec", "", "v1", "PodExecOptions", List.of("create", "get")),
-          new Extra("log", "", "v1", "Pod", List.of("get"))),
+          new Extra("log", "", "v1", "Pod", List.of("get")),
+          new Extra("portforward", "", "v1", "PodPortForwardOptions", List.of("create", "get"))),
       "core/namespaces", List.of(new Extra("finalize", "", "v1", "Namespace", List.of("update"))));
 
   private Discovery() {}

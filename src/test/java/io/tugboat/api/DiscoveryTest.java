@@ -140,7 +140,7 @@ class DiscoveryTest {
     assertEquals(List.of("all"), texts(pods.get("categories")));
     List<String> subs = new ArrayList<>();
     pods.get("subresources").forEach(s -> subs.add(s.get("subresource").asText()));
-    assertEquals(List.of("binding", "eviction", "exec", "log", "status"), subs);
+    assertEquals(List.of("attach", "binding", "eviction", "exec", "log", "portforward", "status"), subs);
   }
 
   @Test

@@ -116,6 +116,11 @@ final class TestServer implements AutoCloseable {
     return dataDir;
   }
 
+  /** The node's actor system (to reach its extensions, such as the fake container backend). */
+  ActorSystem<Void> system() {
+    return system;
+  }
+
   private void awaitReady() {
     awaitTrue(START_TIMEOUT, "the server to become ready with the default namespace", () -> {
       try {

@@ -1,0 +1,4 @@
+package io.tugboat.api.streaming;
+
+/** A terminal's size in character cells, as a client's resize message carries it. */
+public record TerminalSize(int width, int height) {}
