@@ -26,6 +26,7 @@ import io.tugboat.audit.AuditLog;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
 import io.tugboat.model.Json;
+import io.tugboat.node.MetricsRegistry;
 import io.tugboat.store.Futures;
 import io.tugboat.store.ObjectStore;
 import java.io.InputStream;
@@ -59,6 +60,7 @@ public final class ApiServer {
   private final WatchHandler watches;
   private final AuditLog audit;
   private final PodStreamRoutes podStreams;
+  private final MetricsRoutes metrics;
 
   private ApiServer(ActorSystem<?> system, ObjectStore store, ApiSettings settings, Authenticator authenticator,
       ContainerStreams containers) {
@@ -70,6 +72,7 @@ public final class ApiServer {
     this.watches = new WatchHandler(system, store);
     this.audit = new AuditLog(system);
     this.podStreams = new PodStreamRoutes(store, containers, Materializer.matFromSystem(system));
+    this.metrics = new MetricsRoutes(store.cache(), MetricsRegistry.get(system), java.time.Clock.systemUTC());
   }
 
   /** Binds the API server, with in-memory containers ({@link FakeContainerStreams}) until a runtime exists. */
@@ -208,6 +211,11 @@ public final class ApiServer {
     if (get && seg.length == 4 && seg[1].equals("apis")) {
       return done(Discovery.apiResourceList(seg[2], seg[3]).map(d -> Responses.json(200, d))
           .orElseGet(() -> Responses.error(notFound())));
+    }
+    if (MetricsRoutes.serves(path)) {
+      // metrics.k8s.io is computed from the node agents' usage, not stored: no body, no Target.
+      request.discardEntityBytes(system);
+      return done(metrics.handle(request.method().value(), path, new Query(request)));
     }
     Target target = Target.parse(path).orElseThrow(ApiServer::notFoundException);
     if (target.isObject() && PodStreamRoutes.serves(target.type(), target.subresource())) {

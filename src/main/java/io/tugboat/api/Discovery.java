@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * The discovery documents of /api and /apis, legacy (APIVersions, APIGroupList, APIGroup, APIResourceList) and
- * aggregated (APIGroupDiscoveryList v2 and v2beta1), built from the registry. Resources keep registry order:
- * kubectl lists the "all" category in discovery order.
+ * aggregated (APIGroupDiscoveryList v2 and v2beta1), built from the registry and the few {@link #VIRTUAL}
+ * resources served without storage. Resources keep registry order: kubectl lists the "all" category in discovery
+ * order.
  */
 public final class Discovery {
 
@@ -43,6 +44,17 @@ public final class Discovery {
           new Extra("portforward", "", "v1", "PodPortForwardOptions", List.of("create", "get"))),
       "core/namespaces", List.of(new Extra("finalize", "", "v1", "Namespace", List.of("update"))));
 
+  /** A resource computed on read, never stored (so not in the registry): only get and list, no categories. */
+  record Virtual(String group, String version, String plural, String kind, boolean namespaced, List<String> verbs) {}
+
+  /**
+   * The resources served beside the registry's, after its groups: metrics.k8s.io as metrics-server serves it
+   * (kubectl top looks for the group in discovery before asking, else "Metrics API not available").
+   */
+  static final List<Virtual> VIRTUAL = List.of(
+      new Virtual("metrics.k8s.io", "v1beta1", "nodes", "NodeMetrics", false, List.of("get", "list")),
+      new Virtual("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", true, List.of("get", "list")));
+
   private Discovery() {}
 
   /** GET /api (legacy): the core versions and the address clients should use. */
@@ -63,13 +75,13 @@ public final class Discovery {
   public static ObjectNode apiGroupList() {
     ObjectNode doc = JSON.objectNode().put("kind", "APIGroupList").put("apiVersion", "v1");
     ArrayNode groups = doc.putArray("groups");
-    ResourceRegistry.groups().forEach((name, versions) -> groups.add(group(name, versions)));
+    groups().forEach((name, versions) -> groups.add(group(name, versions)));
     return doc;
   }
 
   /** GET /apis/{group} (legacy): one group, or empty when it is not served (the core group is not, here). */
   public static Optional<ObjectNode> apiGroup(String group) {
-    List<String> versions = ResourceRegistry.groups().get(group);
+    List<String> versions = groups().get(group);
     if (versions == null) {
       return Optional.empty();
     }
@@ -81,11 +93,12 @@ public final class Discovery {
   /** GET /api/v1 or /apis/{group}/{version} (legacy): the resources and subresources of one group-version. */
   public static Optional<ObjectNode> apiResourceList(String group, String version) {
     List<ResourceType> types = types(group, version);
-    if (types.isEmpty()) {
+    List<Virtual> virtual = virtual(group, version);
+    if (types.isEmpty() && virtual.isEmpty()) {
       return Optional.empty();
     }
     ObjectNode doc = JSON.objectNode().put("kind", "APIResourceList").put("apiVersion", "v1")
-        .put("groupVersion", types.get(0).apiVersion());
+        .put("groupVersion", group.isEmpty() ? version : group + "/" + version);
     ArrayNode resources = doc.putArray("resources");
     for (ResourceType t : types) {
       ObjectNode r = resources.addObject().put("name", t.plural()).put("singularName", t.singular())
@@ -107,6 +120,11 @@ public final class Discovery {
         strings(s, "verbs", sub.verbs());
       }
     }
+    for (Virtual v : virtual) {
+      ObjectNode r = resources.addObject().put("name", v.plural()).put("singularName", "")
+          .put("namespaced", v.namespaced()).put("kind", v.kind());
+      strings(r, "verbs", v.verbs());
+    }
     return Optional.of(doc);
   }
 
@@ -126,7 +144,7 @@ public final class Discovery {
     if (core) {
       items.add(groupDiscovery("", List.of("v1")));
     } else {
-      ResourceRegistry.groups().forEach((name, versions) -> items.add(groupDiscovery(name, versions)));
+      groups().forEach((name, versions) -> items.add(groupDiscovery(name, versions)));
     }
     return doc;
   }
@@ -160,6 +178,12 @@ public final class Discovery {
       ObjectNode v = out.addObject().put("version", version);
       ArrayNode resources = v.putArray("resources");
       types(group, version).forEach(t -> resources.add(resourceDiscovery(t)));
+      for (Virtual virtual : virtual(group, version)) {
+        ObjectNode r = resources.addObject().put("resource", virtual.plural());
+        r.set("responseKind", kind(group, version, virtual.kind()));
+        r.put("scope", virtual.namespaced() ? "Namespaced" : "Cluster").put("singularResource", "");
+        strings(r, "verbs", virtual.verbs());
+      }
       v.put("freshness", "Current");
     }
     return item;
@@ -202,6 +226,22 @@ public final class Discovery {
 
   private static ObjectNode kind(String group, String version, String kind) {
     return JSON.objectNode().put("group", group).put("version", version).put("kind", kind);
+  }
+
+  /** The registry's groups, then those only virtual resources have, each with its versions. */
+  private static Map<String, List<String>> groups() {
+    Map<String, List<String>> groups = ResourceRegistry.groups();
+    for (Virtual v : VIRTUAL) {
+      List<String> versions = groups.computeIfAbsent(v.group(), g -> new ArrayList<>());
+      if (!versions.contains(v.version())) {
+        versions.add(v.version());
+      }
+    }
+    return groups;
+  }
+
+  private static List<Virtual> virtual(String group, String version) {
+    return VIRTUAL.stream().filter(v -> v.group().equals(group) && v.version().equals(version)).toList();
   }
 
   private static List<ResourceType> types(String group, String version) {

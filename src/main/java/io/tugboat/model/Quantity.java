@@ -81,4 +81,41 @@ public final class Quantity {
     }
     return node.isTextual() ? tryParse(node.asText()) : Optional.empty();
   }
+
+  private static final String[] DECIMAL_FROM_NANO = {"n", "u", "m", "", "k", "M", "G"};
+  private static final String[] BINARY = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+
+  /**
+   * A count of billionths (CPU nanocores) in canonical decimal form, as Kubernetes writes it: the largest suffix
+   * that keeps the number whole. 12000000 is "12m", 250 is "250n", 1500000 is "1500u", 2000000000 is "2".
+   */
+  public static String formatNanos(long nanos) {
+    if (nanos == 0) {
+      return "0";
+    }
+    long n = nanos;
+    int i = 0;
+    while (i < DECIMAL_FROM_NANO.length - 1 && n % 1000 == 0) {
+      n /= 1000;
+      i++;
+    }
+    return n + DECIMAL_FROM_NANO[i];
+  }
+
+  /**
+   * Bytes in canonical binary form, as Kubernetes writes a BinarySI quantity: the largest power of 1024 that
+   * divides it ("12Ki", "3Mi"); a count that no power divides stays plain ("1000").
+   */
+  public static String formatBytes(long bytes) {
+    if (bytes == 0) {
+      return "0";
+    }
+    long n = bytes;
+    int i = 0;
+    while (i < BINARY.length - 1 && n % 1024 == 0) {
+      n /= 1024;
+      i++;
+    }
+    return n + BINARY[i];
+  }
 }

@@ -34,12 +34,12 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The agent of one node (the kubelet's role): registers the Node, renews its Lease, keeps its status from host
- * readings, and runs each pod bound to it in a {@link PodWorker} child. Pods arrive from the JVM's
- * {@link PodDispatcher}.
+ * readings, runs each pod bound to it in a {@link PodWorker} child, and measures the usage of the node and its pods
+ * into the JVM's {@link MetricsRegistry}. Pods arrive from the JVM's {@link PodDispatcher}.
  *
  * <p>Phases: WAITING (for the local cache) -> REGISTERING (Node create, or label patch when it exists) ->
  * REGISTERED. A failed registration is retried after {@code retry}; a status write that finds the Node gone
- * goes back to REGISTERING. Lease and status ticks before REGISTERED are ignored.
+ * goes back to REGISTERING. Lease, status and metrics ticks before REGISTERED are ignored.
  */
 public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
@@ -53,7 +53,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   public record PodSync(List<WatchCache.Entry> pods) implements Command {}
 
   /** The agent's clocks, as messages: its timers send them, tests may too. */
-  enum Tick implements Command { REGISTER, RENEW_LEASE, SYNC_STATUS }
+  enum Tick implements Command { REGISTER, RENEW_LEASE, SYNC_STATUS, MEASURE_USAGE }
 
   private record Registered(String uid) implements Command {}
 
@@ -63,15 +63,28 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private record StatusDone(ObjectNode status, Instant at, Throwable error) implements Command {}
 
+  private record UsageMeasured(NodeUsage usage, Throwable error) implements Command {}
+
   private record WorkerStopped(ObjectKey key, String uid) implements Command {}
 
   /**
    * What an agent is given: its node, clocks, host probe and runtime, the store, the dispatcher to register with,
-   * a clock for every timestamp it writes, and whom to tell (by node name) once its Node first reports status
-   * (null: nobody).
+   * a clock for every timestamp it writes, whom to tell (by node name) once its Node first reports status
+   * (null: nobody), and the node's own usage beside its pods'.
    */
   public record Setup(NodeProfile profile, NodeTimings timings, HostReadings.Probe probe, ContainerRuntime runtime,
-      ObjectStore store, ActorRef<PodDispatcher.Command> dispatcher, Clock clock, ActorRef<String> onReady) {}
+      ObjectStore store, ActorRef<PodDispatcher.Command> dispatcher, Clock clock, ActorRef<String> onReady,
+      SystemUsage systemUsage) {
+
+    /** A simulated node's setup: a small fixed system usage ({@link #SIMULATED_SYSTEM_USAGE}). */
+    public Setup(NodeProfile profile, NodeTimings timings, HostReadings.Probe probe, ContainerRuntime runtime,
+        ObjectStore store, ActorRef<PodDispatcher.Command> dispatcher, Clock clock, ActorRef<String> onReady) {
+      this(profile, timings, probe, runtime, store, dispatcher, clock, onReady, SIMULATED_SYSTEM_USAGE);
+    }
+  }
+
+  /** What a simulated node's own processes use: 20m CPU and 64Mi, a plausible kubelet and runtime. */
+  public static final SystemUsage SIMULATED_SYSTEM_USAGE = SystemUsage.fixed(20_000_000, 64L << 20);
 
   private static final ResourceType NODES = ResourceRegistry.byPath("", "v1", "nodes").orElseThrow();
   private static final ResourceType LEASES =
@@ -100,6 +113,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private ObjectNode lastStatus;
   private Instant lastStatusAt;
   private boolean announcedReady;
+  private boolean usageInFlight;
 
   private NodeAgent(ActorContext<Command> ctx, TimerScheduler<Command> timers, Setup setup) {
     super(ctx);
@@ -134,6 +148,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(LeaseDone.class, this::onLeaseDone)
         .onMessageEquals(Tick.SYNC_STATUS, this::syncStatus)
         .onMessage(StatusDone.class, this::onStatusDone)
+        .onMessageEquals(Tick.MEASURE_USAGE, this::measureUsage)
+        .onMessage(UsageMeasured.class, this::onUsageMeasured)
         .onMessage(PodChanged.class, p -> {
           onPod(p.entry(), p.deleted());
           return this;
@@ -145,6 +161,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         })
         .onSignal(PostStop.class, s -> {
           setup.dispatcher().tell(new PodDispatcher.Unregister(profile.name(), getContext().getSelf()));
+          MetricsRegistry.get(getContext().getSystem()).remove(profile.name());
           return this;
         })
         .build();
@@ -191,9 +208,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     setup.dispatcher().tell(new PodDispatcher.Register(profile.name(), getContext().getSelf()));
     timers.startTimerWithFixedDelay("lease", Tick.RENEW_LEASE, setup.timings().leaseRenew());
     timers.startTimerWithFixedDelay("status", Tick.SYNC_STATUS, setup.timings().statusUpdate());
+    timers.startTimerWithFixedDelay("metrics", Tick.MEASURE_USAGE, setup.timings().metrics());
     lastStatus = null;
     syncStatus();
     renewLease();
+    measureUsage();
     return this;
   }
 
@@ -253,6 +272,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         nodeUid = null;
         timers.cancel("lease");
         timers.cancel("status");
+        timers.cancel("metrics");
         return register();
       }
       getContext().getLog().debug("status of node {} not written: {}", profile.name(), message(d.error()));
@@ -266,6 +286,35 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       if (setup.onReady() != null) {
         setup.onReady().tell(profile.name());
       }
+    }
+    return this;
+  }
+
+  // ---- usage (metrics) ----
+
+  private Behavior<Command> measureUsage() {
+    if (nodeUid == null || usageInFlight) {
+      return this;
+    }
+    usageInFlight = true;
+    ContainerRuntime runtime = setup.runtime();
+    var sandboxes = runtime.listPodSandboxes().toCompletableFuture();
+    var containers = runtime.listContainers(null).toCompletableFuture();
+    var stats = runtime.listContainerStats().toCompletableFuture();
+    var usage = java.util.concurrent.CompletableFuture.allOf(sandboxes, containers, stats).thenApply(done ->
+        NodeUsage.build(profile.name(), setup.clock().instant(), setup.timings().metrics(),
+            setup.systemUsage().read(), sandboxes.join(), containers.join(), stats.join()));
+    getContext().pipeToSelf(usage, UsageMeasured::new);
+    return this;
+  }
+
+  private Behavior<Command> onUsageMeasured(UsageMeasured m) {
+    usageInFlight = false;
+    if (m.error() != null) {
+      // The next tick measures again; until then the metrics API serves the previous snapshot.
+      getContext().getLog().debug("usage of node {} not measured: {}", profile.name(), message(m.error()));
+    } else if (nodeUid != null) {
+      MetricsRegistry.get(getContext().getSystem()).publish(m.usage());
     }
     return this;
   }

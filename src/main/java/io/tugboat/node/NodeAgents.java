@@ -50,8 +50,9 @@ public final class NodeAgents {
             ? "kubelet is posting ready status; fake runtime: containers are simulated (issue 5 brings real ones)"
             : "kubelet is posting ready status";
         NodeProfile profile = settings.hostProfile(probe.read(), runtime.version(), ready);
+        // The fake runtime's pods use nothing real: the host's own usage is what its node adds to theirs.
         spawnAgent(ctx, new NodeAgent.Setup(profile, settings.timings(), probe, runtime, store, dispatcher, clock,
-            null));
+            null, SystemUsage.live()));
       }
       int total = settings.hollowCount();
       long started = System.nanoTime();

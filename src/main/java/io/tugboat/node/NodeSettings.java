@@ -26,7 +26,7 @@ public record NodeSettings(boolean enabled, String name, String runtime, String 
     Config c = config.getConfig("tugboat.node");
     NodeTimings timings = new NodeTimings(c.getDuration("lease-renew-interval"), c.getDuration("lease-duration"),
         c.getDuration("status-update-interval"), c.getDuration("status-report-interval"),
-        c.getDuration("retry-interval"));
+        c.getDuration("retry-interval"), c.getDuration("metrics-interval"));
     NodeProfile.Thresholds thresholds = new NodeProfile.Thresholds(
         Quantity.parse(c.getString("pressure.memory-available")).longValue(),
         c.getInt("pressure.disk-available-percent"), c.getInt("pressure.pid-available-percent"));
@@ -68,7 +68,7 @@ public record NodeSettings(boolean enabled, String name, String runtime, String 
   /** The timings of hollow nodes: the host node's, with their own Lease renew interval. */
   public NodeTimings hollowTimings() {
     return new NodeTimings(hollowLeaseInterval, timings.leaseDuration(), timings.statusUpdate(),
-        timings.statusReport(), timings.retry());
+        timings.statusReport(), timings.retry(), timings.metrics());
   }
 
   /**

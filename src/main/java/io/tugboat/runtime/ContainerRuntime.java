@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -57,6 +58,14 @@ public interface ContainerRuntime extends AutoCloseable {
 
   /** One container's status. */
   CompletionStage<ContainerStatus> containerStatus(String containerId);
+
+  /**
+   * Resource usage of every running container, as CRI's ListContainerStats: what the metrics API (kubectl top)
+   * serves. A runtime that cannot measure answers an empty list, and its pods show no usage.
+   */
+  default CompletionStage<List<ContainerStats>> listContainerStats() {
+    return CompletableFuture.completedFuture(List.of());
+  }
 
   /** Registers a listener for state changes; the returned runnable unregisters it. */
   Runnable subscribe(Consumer<Event> listener);
@@ -115,6 +124,14 @@ public interface ContainerRuntime extends AutoCloseable {
           finishedAt, exitCode, reason, message, logPath);
     }
   }
+
+  /**
+   * One container's usage at {@code timestamp}, as CRI's ContainerStats: CPU as a rate (nanocores, 1e9 is one
+   * core) and as cumulative core-nanoseconds since the container started, memory as the working set in bytes
+   * (what the kubelet evicts on and kubectl top shows).
+   */
+  record ContainerStats(String containerId, Instant timestamp, long cpuUsageNanoCores, long cpuUsageCoreNanoSeconds,
+      long memoryWorkingSetBytes) {}
 
   /** What happened to a container, as CRI's ContainerEventType. */
   enum EventType { CREATED, STARTED, STOPPED, DELETED }

@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  * RUNNING {@code startDelay} after they are started and stay so until stopped or told to {@link #exit}; init
  * containers exit 0 as soon as they run. Each sandbox gets an IP from the node's /24 pod range. No process, no
  * thread of its own: delays go through the injected {@link Delayer}, times come from the injected clock.
+ *
+ * <p>Usage is simulated too: every running container reports a constant {@link #SIMULATED_CPU_NANOCORES} and
+ * {@link #SIMULATED_MEMORY_BYTES}, so kubectl top shows something plausible and tests can predict it.
  */
 public final class FakeRuntime implements ContainerRuntime {
 
@@ -30,6 +33,12 @@ public final class FakeRuntime implements ContainerRuntime {
     /** Runs {@code action} once {@code delay} has passed. */
     void after(Duration delay, Runnable action);
   }
+
+  /** The CPU every running fake container reports using: 1m (a thousandth of a core), in nanocores. */
+  public static final long SIMULATED_CPU_NANOCORES = 1_000_000;
+
+  /** The memory working set every running fake container reports: 4Mi. */
+  public static final long SIMULATED_MEMORY_BYTES = 4L << 20;
 
   private record Sandbox(SandboxStatus status, List<String> containers) {}
 
@@ -239,6 +248,23 @@ public final class FakeRuntime implements ContainerRuntime {
   public synchronized CompletionStage<ContainerStatus> containerStatus(String containerId) {
     ContainerStatus c = containers.get(containerId);
     return c == null ? failed("no container " + containerId) : CompletableFuture.completedFuture(c);
+  }
+
+  /** Simulated: nothing runs, so each running container reports the same small constant usage. */
+  @Override
+  public synchronized CompletionStage<List<ContainerStats>> listContainerStats() {
+    Instant now = clock.instant();
+    List<ContainerStats> stats = new ArrayList<>();
+    for (ContainerStatus c : containers.values()) {
+      if (c.state() == ContainerState.RUNNING) {
+        long runningNanos = Math.max(0, Duration.between(c.startedAt(), now).toNanos());
+        // cores × nanoseconds: 1m over one second is 1e6 core-nanoseconds; no overflow for ~290 years at 1m.
+        long cumulative = runningNanos / 1_000_000_000L * SIMULATED_CPU_NANOCORES
+            + runningNanos % 1_000_000_000L * SIMULATED_CPU_NANOCORES / 1_000_000_000L;
+        stats.add(new ContainerStats(c.id(), now, SIMULATED_CPU_NANOCORES, cumulative, SIMULATED_MEMORY_BYTES));
+      }
+    }
+    return CompletableFuture.completedFuture(stats);
   }
 
   @Override

@@ -63,8 +63,8 @@ class DiscoveryTest {
   @Test
   void unknownGroupVersionHasNoResourceList() {
     assertTrue(Discovery.apiResourceList("apps", "v1beta1").isEmpty());
-    assertTrue(Discovery.apiResourceList("metrics.k8s.io", "v1beta1").isEmpty());
-    assertTrue(Discovery.apiGroup("metrics.k8s.io").isEmpty());
+    assertTrue(Discovery.apiResourceList("metrics.k8s.io", "v1").isEmpty());
+    assertTrue(Discovery.apiGroup("custom.metrics.k8s.io").isEmpty());
     assertTrue(Discovery.apiGroup("").isEmpty());
   }
 
@@ -86,7 +86,9 @@ class DiscoveryTest {
     assertEquals("APIGroupList", doc.get("kind").asText());
     List<String> names = new ArrayList<>();
     doc.get("groups").forEach(g -> names.add(g.get("name").asText()));
-    assertEquals(new ArrayList<>(ResourceRegistry.groups().keySet()), names);
+    List<String> expected = new ArrayList<>(ResourceRegistry.groups().keySet());
+    expected.add("metrics.k8s.io"); // virtual resources' groups come after the registry's
+    assertEquals(expected, names);
     assertFalse(names.contains(""));
     JsonNode autoscaling = Discovery.apiGroup("autoscaling").orElseThrow();
     assertEquals("APIGroup", autoscaling.get("kind").asText());
@@ -160,7 +162,26 @@ class DiscoveryTest {
     for (ResourceType t : ResourceRegistry.all()) {
       registry.add(t.group() + "/" + t.version() + "/" + t.plural());
     }
+    registry.addAll(List.of("metrics.k8s.io/v1beta1/nodes", "metrics.k8s.io/v1beta1/pods"));
     assertEquals(registry, served);
+  }
+
+  @Test
+  void metricsAreVirtualResourcesThatOnlyGetAndList() {
+    JsonNode list = Discovery.apiResourceList("metrics.k8s.io", "v1beta1").orElseThrow();
+    assertEquals("metrics.k8s.io/v1beta1", list.get("groupVersion").asText());
+    JsonNode nodes = list.get("resources").get(0);
+    assertEquals("nodes", nodes.get("name").asText());
+    assertEquals("NodeMetrics", nodes.get("kind").asText());
+    assertFalse(nodes.get("namespaced").asBoolean());
+    assertEquals(List.of("get", "list"), texts(nodes.get("verbs")));
+    assertFalse(nodes.has("categories"), "not in kubectl get all");
+    JsonNode pods = list.get("resources").get(1);
+    assertEquals("PodMetrics", pods.get("kind").asText());
+    assertTrue(pods.get("namespaced").asBoolean());
+    assertEquals("v1beta1", Discovery.apiGroup("metrics.k8s.io").orElseThrow().get("preferredVersion")
+        .get("version").asText());
+    assertTrue(ResourceRegistry.byPath("metrics.k8s.io", "v1beta1", "pods").isEmpty(), "never stored");
   }
 
   @Test

@@ -67,4 +67,26 @@ class QuantityTest {
     assertEquals(0, new BigDecimal("0.1").compareTo(Quantity.tryParse(f.textNode("100m")).orElseThrow()));
     assertTrue(Quantity.tryParse(f.booleanNode(true)).isEmpty());
   }
+
+  @Test
+  void formatsNanocoresInTheLargestWholeDecimalUnit() {
+    assertEquals("12m", Quantity.formatNanos(12_000_000));
+    assertEquals("250n", Quantity.formatNanos(250));
+    assertEquals("2", Quantity.formatNanos(2_000_000_000));
+    assertEquals("1500u", Quantity.formatNanos(1_500_000));
+    assertEquals("3k", Quantity.formatNanos(3_000_000_000_000L));
+    assertEquals("0", Quantity.formatNanos(0));
+    assertValue("0.012", Quantity.formatNanos(12_000_000));
+  }
+
+  @Test
+  void formatsBytesInTheLargestWholeBinaryUnit() {
+    assertEquals("12Ki", Quantity.formatBytes(12 * 1024));
+    assertEquals("3Mi", Quantity.formatBytes(3L << 20));
+    assertEquals("1536Ki", Quantity.formatBytes(3L << 19));
+    assertEquals("2Gi", Quantity.formatBytes(2L << 30));
+    assertEquals("1000", Quantity.formatBytes(1000));
+    assertEquals("0", Quantity.formatBytes(0));
+    assertValue("4194304", Quantity.formatBytes(4L << 20));
+  }
 }

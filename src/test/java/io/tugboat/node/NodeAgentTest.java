@@ -42,7 +42,7 @@ class NodeAgentTest {
   private static final ResourceType PODS = ResourceRegistry.byPath("", "v1", "pods").orElseThrow();
   private static final Duration HOUR = Duration.ofHours(1);
   private static final NodeTimings MANUAL = new NodeTimings(HOUR, Duration.ofSeconds(40), HOUR, Duration.ofMinutes(5),
-      Duration.ofMillis(200));
+      Duration.ofMillis(200), HOUR);
   private static final long GI = 1L << 30;
 
   @TempDir
@@ -200,6 +200,34 @@ class NodeAgentTest {
     probe.awaitAssert(WAIT, () -> {
       assertTrue(store.get(key).isEmpty(), "the pod is gone");
       assertEquals(0, a.runtime().containerCount(), "and its containers");
+      return null;
+    });
+  }
+
+  @Test
+  void publishesTheUsageOfItsNodeAndPodsAndForgetsItWhenStopped() throws Exception {
+    Agent a = startAgent("usage-1");
+    a.ready().expectMessage(WAIT, "usage-1");
+    ObjectKey key = createBoundPod("busy-1", "usage-1");
+    awaitObject(key, "Running pod", NodeAgentTest::running);
+    MetricsRegistry registry = MetricsRegistry.get(cluster.testKit.system());
+    TestProbe<Void> probe = cluster.testKit.createTestProbe();
+    NodeUsage usage = probe.awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      a.ref().tell(NodeAgent.Tick.MEASURE_USAGE);
+      NodeUsage u = registry.node("usage-1").orElseThrow();
+      assertTrue(u.pod("default", "busy-1").isPresent(), u::toString);
+      return u;
+    });
+    NodeUsage.PodUsage pod = usage.pod("default", "busy-1").orElseThrow();
+    NodeUsage.Usage app = new NodeUsage.Usage(FakeRuntime.SIMULATED_CPU_NANOCORES,
+        FakeRuntime.SIMULATED_MEMORY_BYTES);
+    assertEquals(java.util.List.of(new NodeUsage.ContainerUsage("app", app)), pod.containers());
+    assertEquals(NodeAgent.SIMULATED_SYSTEM_USAGE.read().plus(app), usage.usage());
+    assertEquals(a.clock().instant(), usage.timestamp());
+
+    cluster.testKit.stop(a.ref());
+    probe.awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      assertTrue(registry.node("usage-1").isEmpty());
       return null;
     });
   }

@@ -145,4 +145,25 @@ class FakeRuntimeTest {
         "n1", CLOCK, Duration.ZERO, (d, a) -> a.run(), "10.244.0.0/24"));
     assertTrue(e.getMessage().contains("fake"), e.getMessage());
   }
+
+  @Test
+  void reportsSimulatedUsageOfRunningContainersOnly() throws Exception {
+    FakeRuntime rt = new FakeRuntime("n1", CLOCK, Duration.ZERO, (d, a) -> a.run(), "10.244.0.0/24");
+    String sb = await(rt.runPodSandbox(sandbox("u1")));
+    String running = await(rt.createContainer(sb, container("app", false)));
+    await(rt.startContainer(running));
+    await(rt.createContainer(sb, container("created", false)));
+    String exited = await(rt.createContainer(sb, container("done", false)));
+    await(rt.startContainer(exited));
+    rt.exit(exited, 0);
+
+    List<ContainerRuntime.ContainerStats> stats = await(rt.listContainerStats());
+    assertEquals(1, stats.size(), stats::toString);
+    ContainerRuntime.ContainerStats s = stats.get(0);
+    assertEquals(running, s.containerId());
+    assertEquals(CLOCK.instant(), s.timestamp());
+    assertEquals(FakeRuntime.SIMULATED_CPU_NANOCORES, s.cpuUsageNanoCores());
+    assertEquals(FakeRuntime.SIMULATED_MEMORY_BYTES, s.memoryWorkingSetBytes());
+    assertEquals(0, s.cpuUsageCoreNanoSeconds()); // the fixed clock: started this instant
+  }
 }

@@ -1,0 +1,106 @@
+package io.tugboat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kubectl top nodes and top pods (-A, --containers, one pod, a missing pod) against a cluster started by
+ * {@code scripts/tugboat up}: its node agent runs a busybox pod on the fake runtime, whose simulated usage
+ * (1m CPU, 4Mi per container) the metrics API serves once the agent has measured it.
+ */
+class KubectlTopIT {
+
+  // Twice the agent's default metrics interval, plus start-up and scheduling.
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final String NO_KUBECTL = "kubectl is not on PATH: skipping the kubectl top end-to-end tests";
+  private static final Pattern POD_ROW = Pattern.compile("(?m)^p\\s+1m\\s+4Mi\\s*$");
+
+  private static TugboatCluster cluster;
+
+  @BeforeAll
+  static void startCluster() throws IOException {
+    if (!TugboatCluster.onPath("kubectl")) {
+      System.err.println(NO_KUBECTL);
+      return;
+    }
+    cluster = TugboatCluster.startFresh("e2e-top-");
+    cluster.kubectlOk("run", "p", "--image=busybox", "--labels=app=top", "--", "sleep", "3600");
+    awaitOutput(out -> POD_ROW.matcher(out).find(), "metrics of pod p", "top", "pods");
+  }
+
+  @BeforeEach
+  void requireKubectl() {
+    assumeTrue(cluster != null, NO_KUBECTL);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** Runs kubectl until its output is wanted (kubectl top fails while there are no metrics yet). */
+  private static String awaitOutput(Predicate<String> wanted, String what, String... kubectlArgs) {
+    Instant deadline = Instant.now().plus(DEADLINE);
+    String out = "";
+    while (Instant.now().isBefore(deadline)) {
+      TugboatCluster.Result r = cluster.kubectl(kubectlArgs);
+      out = r.describe();
+      if (r.succeeded() && wanted.test(r.stdout())) {
+        return r.stdout();
+      }
+      try {
+        Thread.sleep(500); // polling a real cluster, bounded by the deadline
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("timed out waiting for " + what + "; last attempt:\n" + out);
+  }
+
+  @Test
+  void topPodsShowsTheSimulatedUsage() {
+    String out = cluster.kubectlOk("top", "pods");
+    assertTrue(out.startsWith("NAME") && out.contains("CPU(cores)") && out.contains("MEMORY(bytes)"), out);
+    assertTrue(POD_ROW.matcher(out).find(), out);
+    assertTrue(POD_ROW.matcher(cluster.kubectlOk("top", "pod", "p")).find());
+    assertTrue(POD_ROW.matcher(cluster.kubectlOk("top", "pods", "-l", "app=top")).find());
+  }
+
+  @Test
+  void topPodsAcrossNamespacesAndPerContainer() {
+    String all = cluster.kubectlOk("top", "pods", "-A");
+    assertTrue(Pattern.compile("(?m)^default\\s+p\\s+1m\\s+4Mi\\s*$").matcher(all).find(), all);
+    String containers = cluster.kubectlOk("top", "pods", "--containers");
+    assertTrue(containers.startsWith("POD"), containers);
+    assertTrue(Pattern.compile("(?m)^p\\s+p\\s+1m\\s+4Mi\\s*$").matcher(containers).find(), containers);
+  }
+
+  @Test
+  void topOfAMissingPodFails() {
+    TugboatCluster.Result r = cluster.kubectlFails("top", "pod", "nosuch");
+    assertTrue(r.stderr().contains("not found"), r.describe());
+  }
+
+  @Test
+  void topNodesShowsTheNodeWithItsShareOfCapacity() {
+    String node = cluster.kubectlOk("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}");
+    String out = cluster.kubectlOk("top", "nodes");
+    assertTrue(out.startsWith("NAME") && out.contains("CPU(cores)") && out.contains("MEMORY(bytes)"), out);
+    // NAME CPU(cores) CPU(%) MEMORY(bytes) MEMORY(%): the percentages come from the Node's allocatable.
+    assertTrue(Pattern.compile("(?m)^" + Pattern.quote(node) + "\\s+\\d+m?\\s+\\d+%\\s+\\d+(Ki|Mi|Gi)?\\s+\\d+%\\s*$")
+        .matcher(out).find(), out);
+  }
+}
