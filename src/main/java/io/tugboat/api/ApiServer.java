@@ -244,8 +244,14 @@ public final class ApiServer {
   private CompletionStage<byte[]> readBody(HttpRequest request) {
     if (request.entity().getContentLengthOption().isPresent()
         && request.entity().getContentLengthOption().getAsLong() > settings.maxBodyBytes()) {
-      return CompletableFuture.failedFuture(new ApiException(new ApiError(413, "RequestEntityTooLarge",
-          "the request body is larger than " + settings.maxBodyBytes() + " bytes", null, null, List.of())));
+      ApiException tooLarge = new ApiException(new ApiError(413, "RequestEntityTooLarge",
+          "the request body is larger than " + settings.maxBodyBytes() + " bytes", null, null, List.of()));
+      // Read and drop the body first (up to the parser's own limit): a client still sending when the answer
+      // comes and the connection closes sees a broken pipe instead of the 413.
+      return Futures.on(request.entity().discardBytes(system).completionStage(), system.executionContext())
+          .handle((done, error) -> {
+            throw tooLarge;
+          });
     }
     // A size limit, not toStrict's maxBytes: only the former fails with EntityStreamSizeException (413) when a
     // chunked body without Content-Length grows too large; the latter fails with a generic stream error (500).

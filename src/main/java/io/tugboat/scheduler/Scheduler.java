@@ -345,6 +345,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     }
     ObjectNode patch = SchedulerEvents.unschedulablePatch(current.get().object(), message, nominate, now);
     if (patch != null) {
+      // Only onto the version judged: a pod bound (or changed) meanwhile makes this a 409, never a stale write.
+      patch.with("metadata").put("resourceVersion", Long.toString(current.get().resourceVersion()));
       store.patch(pod.key(), PatchType.MERGE, patch, Subresource.STATUS, request("update"))
           .whenComplete((r, e) -> {
             if (e != null) {
