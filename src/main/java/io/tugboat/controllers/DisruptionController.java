@@ -61,21 +61,12 @@ public final class DisruptionController {
   public static Behavior<Command> create(ObjectStore store, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       AtomicBoolean pending = new AtomicBoolean();
-      List<Runnable> cancels = new ArrayList<>();
-      for (String storageKey : List.of(BUDGETS.storageKey(), NodeLifecycle.PODS.storageKey())) {
-        cancels.add(store.cache().watch(storageKey, null, -1, false, new WatchCache.Watcher() {
-          @Override
-          public boolean offer(WatchCache.Change change) {
-            if (pending.compareAndSet(false, true)) {
-              ctx.getSelf().tell(Tick.INSTANCE);
-            }
-            return true;
-          }
-
-          @Override
-          public void close() {}
-        }).cancel());
-      }
+      // Coalesce a burst of changes into one pass.
+      Runnable cancel = store.cache().onChanges(List.of(BUDGETS.storageKey(), NodeLifecycle.PODS.storageKey()), () -> {
+        if (pending.compareAndSet(false, true)) {
+          ctx.getSelf().tell(Tick.INSTANCE);
+        }
+      });
       timers.startTimerWithFixedDelay("resync", Tick.INSTANCE, RESYNC);
       ctx.getSelf().tell(Tick.INSTANCE);
       Set<ObjectKey> inFlight = new HashSet<>();
@@ -95,7 +86,7 @@ public final class DisruptionController {
             return Behaviors.same();
           })
           .onSignal(PostStop.class, s -> {
-            cancels.forEach(Runnable::run);
+            cancel.run();
             return Behaviors.same();
           })
           .build();

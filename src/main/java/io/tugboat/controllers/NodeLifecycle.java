@@ -110,22 +110,12 @@ public final class NodeLifecycle {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.spawn(DisruptionController.create(store, clock), "disruption");
       AtomicBoolean pending = new AtomicBoolean();
-      List<Runnable> cancels = new ArrayList<>();
-      for (String storageKey : List.of(NODES.storageKey(), LEASES.storageKey(), PODS.storageKey())) {
-        cancels.add(store.cache().watch(storageKey, null, -1, false, new WatchCache.Watcher() {
-          @Override
-          public boolean offer(WatchCache.Change change) {
-            // Coalesce a burst of changes into one pass.
-            if (pending.compareAndSet(false, true)) {
-              ctx.getSelf().tell(Tick.INSTANCE);
-            }
-            return true;
-          }
-
-          @Override
-          public void close() {}
-        }).cancel());
-      }
+      // Coalesce a burst of changes into one pass.
+      Runnable cancel = store.cache().onChanges(List.of(NODES.storageKey(), LEASES.storageKey(), PODS.storageKey()), () -> {
+        if (pending.compareAndSet(false, true)) {
+          ctx.getSelf().tell(Tick.INSTANCE);
+        }
+      });
       timers.startTimerWithFixedDelay(MONITOR, Tick.INSTANCE, settings.monitorPeriod());
       ctx.getSelf().tell(Tick.INSTANCE);
       Set<ObjectKey> inFlight = new HashSet<>();
@@ -147,7 +137,7 @@ public final class NodeLifecycle {
             return Behaviors.same();
           })
           .onSignal(PostStop.class, s -> {
-            cancels.forEach(Runnable::run);
+            cancel.run();
             return Behaviors.same();
           })
           .build();

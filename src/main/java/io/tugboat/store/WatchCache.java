@@ -338,6 +338,27 @@ public final class WatchCache {
     }
   }
 
+  /**
+   * Runs {@code wake} on every change of these resources, for controllers that resync level-triggered on
+   * any change (wake should only enqueue, and coalesce bursts itself). The result cancels the watches.
+   */
+  public Runnable onChanges(List<String> storageKeys, Runnable wake) {
+    List<Runnable> cancels = new ArrayList<>();
+    for (String storageKey : storageKeys) {
+      cancels.add(watch(storageKey, null, -1, false, new Watcher() {
+        @Override
+        public boolean offer(Change change) {
+          wake.run();
+          return true;
+        }
+
+        @Override
+        public void close() {}
+      }).cancel());
+    }
+    return () -> cancels.forEach(Runnable::run);
+  }
+
   /** Ends every watch (shutdown). */
   public void closeAll() {
     for (List<Registered> list : watchers.values()) {
