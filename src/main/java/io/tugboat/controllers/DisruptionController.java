@@ -15,7 +15,6 @@ import io.tugboat.model.Subresource;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
 import io.tugboat.store.RequestInfo;
-import io.tugboat.store.WatchCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
