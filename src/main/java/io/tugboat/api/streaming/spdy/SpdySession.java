@@ -15,7 +15,6 @@ import io.tugboat.api.streaming.ExecProtocol;
 import io.tugboat.api.streaming.ExecSession;
 import io.tugboat.api.streaming.ExecStatus;
 import io.tugboat.api.streaming.PodStreamRoutes;
-import io.tugboat.api.streaming.TerminalSize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
