@@ -3,22 +3,16 @@ package io.tugboat.controllers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.model.Json;
 import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
-import io.tugboat.store.ObjectEntity;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
 import io.tugboat.store.RequestInfo;
 import io.tugboat.store.StoreTestConfig;
 import io.tugboat.store.WatchCache;
-import io.tugboat.store.WatchCacheFeeder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,18 +34,7 @@ final class StoreNode implements AutoCloseable {
 
   StoreNode(String name, Path dataDir) throws Exception {
     testKit = ActorTestKit.create(name, StoreTestConfig.singleNodeCluster(dataDir));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    TestProbe<Void> probe = testKit.createTestProbe();
-    probe.awaitAssert(WAIT, () -> {
-      assertEquals(MemberStatus.up(), cluster.selfMember().status());
-      return null;
-    });
-    ObjectEntity.initSharding(testKit.system());
-    WatchCache cache = new WatchCache(10_000);
-    WatchCacheFeeder.start(testKit.system(), cache);
-    cache.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    store = new ObjectStore(testKit.system(), cache);
+    store = StoreTestConfig.startStore(testKit, new WatchCache(10_000), WAIT);
     ResourceType namespaces = io.tugboat.model.ResourceRegistry.byPath("", "v1", "namespaces").orElseThrow();
     for (String ns : new String[] {"default", NodeLifecycle.LEASE_NAMESPACE}) {
       await(store.create(namespaces, json("{'metadata':{'name':'" + ns + "'}}"), request("create")));

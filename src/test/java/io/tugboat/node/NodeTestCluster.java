@@ -3,21 +3,14 @@ package io.tugboat.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import io.tugboat.model.Json;
 import io.tugboat.model.ResourceRegistry;
-import io.tugboat.store.ObjectEntity;
 import io.tugboat.store.ObjectStore;
 import io.tugboat.store.RequestInfo;
+import io.tugboat.store.StoreTestConfig;
 import io.tugboat.store.WatchCache;
-import io.tugboat.store.WatchCacheFeeder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,40 +32,9 @@ final class NodeTestCluster implements AutoCloseable {
   final ObjectStore store;
 
   NodeTestCluster(String name, Path dataDir) throws Exception {
-    Config config = ConfigFactory.parseString("""
-            akka.loglevel = WARNING
-            akka.actor.provider = cluster
-            akka.remote.artery.canonical.hostname = "127.0.0.1"
-            akka.remote.artery.canonical.port = 0
-            akka.cluster.seed-nodes = []
-            akka.cluster.jmx.multi-mbeans-in-same-jvm = on
-            akka.coordinated-shutdown.exit-jvm = off
-            akka.persistence.journal.plugin = "akka.persistence.journal.leveldb"
-            akka.persistence.journal.leveldb.native = on
-            akka.persistence.journal.leveldb.fsync = off
-            akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.local"
-            tugboat.store.leveldb-query.refresh-interval = 100ms
-            tugboat.store.read-journal = "tugboat.store.leveldb-query"
-            """)
-        .withValue("tugboat.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toString()))
-        .withValue("akka.persistence.journal.leveldb.dir",
-            ConfigValueFactory.fromAnyRef(dataDir.resolve("journal").toString()))
-        .withValue("akka.persistence.snapshot-store.local.dir",
-            ConfigValueFactory.fromAnyRef(dataDir.resolve("snapshots").toString()))
-        .withFallback(ConfigFactory.load());
+    Config config = StoreTestConfig.singleNodeCluster(dataDir);
     testKit = ActorTestKit.create(name, config);
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    TestProbe<Void> probe = testKit.createTestProbe();
-    probe.awaitAssert(WAIT, () -> {
-      assertEquals(MemberStatus.up(), cluster.selfMember().status());
-      return null;
-    });
-    ObjectEntity.initSharding(testKit.system());
-    WatchCache cache = new WatchCache(100_000);
-    WatchCacheFeeder.start(testKit.system(), cache);
-    cache.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    store = new ObjectStore(testKit.system(), cache);
+    store = StoreTestConfig.startStore(testKit, new WatchCache(100_000), WAIT);
     for (String ns : new String[] {"default", "kube-node-lease"}) {
       ObjectNode obj = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
       obj.putObject("metadata").put("name", ns);

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.model.Json;
@@ -16,13 +13,11 @@ import io.tugboat.model.PatchType;
 import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
-import io.tugboat.store.ObjectEntity;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
 import io.tugboat.store.RequestInfo;
 import io.tugboat.store.StoreTestConfig;
 import io.tugboat.store.WatchCache;
-import io.tugboat.store.WatchCacheFeeder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,18 +55,8 @@ class SchedulerTest {
   @BeforeEach
   void start(@TempDir Path dataDir) throws Exception {
     testKit = ActorTestKit.create("SchedulerTest", StoreTestConfig.singleNodeCluster(dataDir));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
     probe = testKit.createTestProbe();
-    probe.awaitAssert(WAIT, () -> {
-      assertEquals(MemberStatus.up(), cluster.selfMember().status());
-      return null;
-    });
-    ObjectEntity.initSharding(testKit.system());
-    WatchCache cache = new WatchCache(10_000);
-    WatchCacheFeeder.start(testKit.system(), cache);
-    cache.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    store = new ObjectStore(testKit.system(), cache);
+    store = StoreTestConfig.startStore(testKit, new WatchCache(10_000), WAIT);
     await(store.create(NAMESPACES, yaml("metadata: {name: default}"), request("create")));
     scheduler = testKit.spawn(Scheduler.create(store, SETTINGS, Clock.systemUTC()), "scheduler");
   }

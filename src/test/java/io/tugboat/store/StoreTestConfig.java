@@ -30,10 +30,31 @@ public final class StoreTestConfig {
             tugboat.store.leveldb-query.refresh-interval = 100ms
             tugboat.store.read-journal = "tugboat.store.leveldb-query"
             """)
+        .withValue("tugboat.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toString()))
         .withValue("akka.persistence.journal.leveldb.dir",
             ConfigValueFactory.fromAnyRef(dataDir.resolve("journal").toString()))
         .withValue("akka.persistence.snapshot-store.local.dir",
             ConfigValueFactory.fromAnyRef(dataDir.resolve("snapshots").toString()))
         .withFallback(ConfigFactory.load());
+  }
+
+  /**
+   * Joins the test kit's system to itself as a one-node cluster, starts the object entities and a watch cache
+   * fed from the journal, and answers the store over them once the cache serves.
+   */
+  public static ObjectStore startStore(akka.actor.testkit.typed.javadsl.ActorTestKit testKit, WatchCache cache,
+      java.time.Duration wait) throws Exception {
+    akka.cluster.typed.Cluster cluster = akka.cluster.typed.Cluster.get(testKit.system());
+    cluster.manager().tell(akka.cluster.typed.Join.create(cluster.selfMember().address()));
+    testKit.<Void>createTestProbe().awaitAssert(wait, () -> {
+      if (!akka.cluster.MemberStatus.up().equals(cluster.selfMember().status())) {
+        throw new AssertionError("the test node is " + cluster.selfMember().status() + ", not Up");
+      }
+      return null;
+    });
+    ObjectEntity.initSharding(testKit.system());
+    WatchCacheFeeder.start(testKit.system(), cache);
+    cache.ready().get(wait.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    return new ObjectStore(testKit.system(), cache);
   }
 }
