@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,13 +42,8 @@ class KubectlEndToEndIT {
       System.err.println(NO_KUBECTL);
       return;
     }
-    Path root = TugboatCluster.findRepoRoot();
-    // Under target/ so the log and journal of a failed run stay for inspection until mvn clean.
-    Path target = Files.createDirectories(root.resolve("target"));
-    Path dataDir = Files.createTempDirectory(target, "e2e-");
-    // Assigned before up() so that @AfterAll runs down even when up fails half-way.
-    cluster = new TugboatCluster(root, dataDir, TugboatCluster.freePort());
-    cluster.up();
+    // Under target/ so the log and journal of a failed run stay until mvn clean.
+    cluster = TugboatCluster.startFresh("e2e-");
   }
 
   @BeforeEach

@@ -55,11 +55,8 @@ class KubectlMatrixIT {
       System.err.println("no kubectl.1.27 ... kubectl.1.33 in " + BIN + ": skipping the kubectl matrix");
       return;
     }
-    Path root = TugboatCluster.findRepoRoot();
-    Path dataDir = Files.createTempDirectory(Files.createDirectories(root.resolve("target")), "e2e-matrix-");
-    // Assigned before up() so that @AfterAll runs down even when up fails half-way.
-    cluster = new TugboatCluster(root, dataDir, TugboatCluster.freePort());
-    cluster.up();
+    // Under target/ so the log and journal of a failed run stay until mvn clean.
+    cluster = TugboatCluster.startFresh("e2e-matrix-");
   }
 
   @AfterAll

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,10 +37,8 @@ class KubectlNodeLifecycleIT {
       System.err.println(NO_KUBECTL);
       return;
     }
-    Path root = TugboatCluster.findRepoRoot();
-    Path dataDir = Files.createTempDirectory(Files.createDirectories(root.resolve("target")), "e2e-nodes-");
-    cluster = new TugboatCluster(root, dataDir, TugboatCluster.freePort());
-    cluster.up();
+    // Under target/ so the log and journal of a failed run stay until mvn clean.
+    cluster = TugboatCluster.startFresh("e2e-nodes-");
   }
 
   @BeforeEach
@@ -79,21 +76,7 @@ class KubectlNodeLifecycleIT {
   }
 
   private static String awaitOutput(Duration timeout, Predicate<String> wanted, String what, String... kubectlArgs) {
-    Instant deadline = Instant.now().plus(timeout);
-    String out = "";
-    while (Instant.now().isBefore(deadline)) {
-      out = cluster.kubectlOk(kubectlArgs);
-      if (wanted.test(out)) {
-        return out;
-      }
-      try {
-        Thread.sleep(250); // polling a real cluster, bounded by the deadline
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what + "; last output:\n" + out);
+    return cluster.awaitKubectl(timeout, wanted, what, kubectlArgs);
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -52,22 +51,7 @@ class KubectlTopIT {
 
   /** Runs kubectl until its output is wanted (kubectl top fails while there are no metrics yet). */
   private static String awaitOutput(Predicate<String> wanted, String what, String... kubectlArgs) {
-    Instant deadline = Instant.now().plus(DEADLINE);
-    String out = "";
-    while (Instant.now().isBefore(deadline)) {
-      TugboatCluster.Result r = cluster.kubectl(kubectlArgs);
-      out = r.describe();
-      if (r.succeeded() && wanted.test(r.stdout())) {
-        return r.stdout();
-      }
-      try {
-        Thread.sleep(500); // polling a real cluster, bounded by the deadline
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what + "; last attempt:\n" + out);
+    return cluster.awaitKubectl(DEADLINE, wanted, what, kubectlArgs);
   }
 
   @Test

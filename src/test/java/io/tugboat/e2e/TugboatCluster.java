@@ -92,6 +92,30 @@ public final class TugboatCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Runs kubectl until it succeeds with wanted output and returns that output; fails after {@code timeout} with
+   * the last attempt. For state that settles asynchronously (node health, metrics), polled, never slept on.
+   */
+  public String awaitKubectl(Duration timeout, java.util.function.Predicate<String> wanted, String what,
+      String... args) {
+    java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+    String last = "";
+    while (java.time.Instant.now().isBefore(deadline)) {
+      Result r = kubectl(args);
+      last = r.describe();
+      if (r.succeeded() && wanted.test(r.stdout())) {
+        return r.stdout();
+      }
+      try {
+        Thread.sleep(250); // polling a real cluster, bounded by the deadline
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("timed out waiting for " + what + "; last attempt:\n" + last);
+  }
+
   /** A Deployment manifest with one container of that image, labelled app=name. */
   public static String deploymentYaml(String name, String image) {
     return String.join("\n",
