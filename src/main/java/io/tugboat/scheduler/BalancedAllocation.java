@@ -6,19 +6,7 @@ import java.util.List;
  * Prefers nodes whose cpu and memory would be used in equal fractions after placing the pod, so neither runs
  * out while the other is idle (Kubernetes' NodeResourcesBalancedAllocation: 100 × (1 − standard deviation)).
  */
-public final class BalancedAllocation implements Scorer {
-
-  private final int weight;
-
-  /** The scorer with its weight (Kubernetes' default is 1). */
-  public BalancedAllocation(int weight) {
-    this.weight = weight;
-  }
-
-  @Override
-  public int weight() {
-    return weight;
-  }
+public record BalancedAllocation(int weight) implements Scorer {
 
   @Override
   public long[] score(PodInfo pod, List<NodeInfo> nodes, Snapshot snapshot) {

@@ -3,19 +3,7 @@ package io.tugboat.scheduler;
 import java.util.List;
 
 /** Prefers nodes with more cpu and memory left after placing the pod (Kubernetes' LeastAllocated strategy). */
-public final class LeastAllocated implements Scorer {
-
-  private final int weight;
-
-  /** The scorer with its weight (Kubernetes' default is 1). */
-  public LeastAllocated(int weight) {
-    this.weight = weight;
-  }
-
-  @Override
-  public int weight() {
-    return weight;
-  }
+public record LeastAllocated(int weight) implements Scorer {
 
   @Override
   public long[] score(PodInfo pod, List<NodeInfo> nodes, Snapshot snapshot) {

@@ -7,19 +7,7 @@ import java.util.List;
  * across nodes: fewer pods of the owner on a node scores higher, as Kubernetes' former SelectorSpread did per
  * node. Pods without a controller are not spread.
  */
-public final class OwnerSpread implements Scorer {
-
-  private final int weight;
-
-  /** The scorer with its weight (Kubernetes' default for spreading is 2). */
-  public OwnerSpread(int weight) {
-    this.weight = weight;
-  }
-
-  @Override
-  public int weight() {
-    return weight;
-  }
+public record OwnerSpread(int weight) implements Scorer {
 
   @Override
   public long[] score(PodInfo pod, List<NodeInfo> nodes, Snapshot snapshot) {
