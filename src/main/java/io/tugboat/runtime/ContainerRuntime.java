@@ -1,5 +1,8 @@
 package io.tugboat.runtime;
 
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +70,33 @@ public interface ContainerRuntime extends AutoCloseable {
     return CompletableFuture.completedFuture(List.of());
   }
 
+  // ---- streams (CRI's ReattachContainerLogs/Exec/Attach/PortForward): what kubectl logs|exec|attach|port-forward reach
+
+  /**
+   * The log of a container (or, with {@code options.previous()}, of the container of the same name and sandbox
+   * that ran before it), as lines of the container's output, each prefixed by its RFC 3339 time when
+   * {@code options.timestamps()}; ends at the current end of the log unless {@code options.follow()}, then ends
+   * when the container exits. Fails with {@link RuntimeError} for an unknown container or a missing previous one.
+   */
+  default Source<ByteString, ?> containerLogs(String containerId, LogOptions options) {
+    throw new RuntimeError(version() + " does not keep container logs");
+  }
+
+  /** Starts {@code command} in a running container's namespaces and root filesystem. */
+  default ExecSession exec(String containerId, List<String> command, boolean stdin, boolean tty) {
+    throw new RuntimeError(version() + " cannot exec in containers");
+  }
+
+  /** Attaches to a running container's main process (its stdin only if the container was made with stdin). */
+  default ExecSession attach(String containerId, boolean stdin, boolean tty) {
+    throw new RuntimeError(version() + " cannot attach to containers");
+  }
+
+  /** A TCP connection to {@code port} in the sandbox's network namespace. */
+  default Flow<ByteString, ByteString, ?> portForward(String sandboxId, int port) {
+    throw new RuntimeError(version() + " cannot forward ports");
+  }
+
   /** Registers a listener for state changes; the returned runnable unregisters it. */
   Runnable subscribe(Consumer<Event> listener);
 
@@ -78,7 +108,31 @@ public interface ContainerRuntime extends AutoCloseable {
 
   /** What a sandbox is made from: the pod's identity, its hostname, and where its containers' logs go. */
   record SandboxConfig(String name, String namespace, String uid, int attempt, String hostname,
-      Map<String, String> labels, Map<String, String> annotations, String logDirectory, boolean hostNetwork) {}
+      Map<String, String> labels, Map<String, String> annotations, String logDirectory, boolean hostNetwork,
+      List<PortMapping> portMappings, DnsConfig dns) {
+
+    /** A sandbox without host ports, with the runtime's default DNS. */
+    public SandboxConfig(String name, String namespace, String uid, int attempt, String hostname,
+        Map<String, String> labels, Map<String, String> annotations, String logDirectory, boolean hostNetwork) {
+      this(name, namespace, uid, attempt, hostname, labels, annotations, logDirectory, hostNetwork, List.of(), null);
+    }
+  }
+
+  /** A host port forwarded to a port of the sandbox (a container port with hostPort). protocol: TCP or UDP. */
+  record PortMapping(String protocol, int containerPort, int hostPort, String hostIp) {}
+
+  /** The resolv.conf of a sandbox: nameservers, search domains and options, as the pod's dnsConfig says. */
+  record DnsConfig(List<String> servers, List<String> searches, List<String> options) {}
+
+  /**
+   * A container's resource limits, as cgroups apply them; 0 means unlimited. cpuMillis: the CPU quota in
+   * thousandths of a core (limits.cpu); cpuShares from requests.cpu; memoryBytes: limits.memory (over it, the
+   * container is OOM-killed); pids: the most processes the container may have.
+   */
+  record Resources(long cpuMillis, long cpuShares, long memoryBytes, long pids) {
+    /** No limits. */
+    public static final Resources NONE = new Resources(0, 0, 0, 0);
+  }
 
   /** A mount of a host path (a volume prepared by the agent) into a container. */
   record Mount(String containerPath, String hostPath, boolean readOnly) {}
@@ -90,9 +144,17 @@ public interface ContainerRuntime extends AutoCloseable {
    */
   record ContainerConfig(String name, int attempt, String image, List<String> command, List<String> args,
       String workingDir, Map<String, String> env, List<Mount> mounts, String logPath, Map<String, String> labels,
-      Map<String, String> annotations) {
+      Map<String, String> annotations, Resources resources, boolean stdin, boolean stdinOnce, boolean tty) {
     /** The label naming the container's role in its pod: "init" for init containers, else "regular". */
     public static final String KIND_LABEL = "tugboat.io/container-kind";
+
+    /** A container without limits, stdin or terminal. */
+    public ContainerConfig(String name, int attempt, String image, List<String> command, List<String> args,
+        String workingDir, Map<String, String> env, List<Mount> mounts, String logPath, Map<String, String> labels,
+        Map<String, String> annotations) {
+      this(name, attempt, image, command, args, workingDir, env, mounts, logPath, labels, annotations,
+          Resources.NONE, false, false, false);
+    }
 
     /** Whether this is an init container, which runs to completion before the others start. */
     public boolean init() {

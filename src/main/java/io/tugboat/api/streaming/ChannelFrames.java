@@ -4,6 +4,7 @@ import akka.util.ByteString;
 import akka.util.ByteStringBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tugboat.model.Json;
+import io.tugboat.runtime.TerminalSize;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.Optional;

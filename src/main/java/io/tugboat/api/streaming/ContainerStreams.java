@@ -1,8 +1,10 @@
 package io.tugboat.api.streaming;
 
-import akka.util.ByteString;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import io.tugboat.runtime.ExecSession;
+import io.tugboat.runtime.LogOptions;
 import java.util.List;
 
 /**

@@ -17,6 +17,8 @@ import io.tugboat.model.FieldError;
 import io.tugboat.model.Json;
 import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
+import io.tugboat.runtime.ExecSession;
+import io.tugboat.runtime.LogOptions;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
 import io.tugboat.store.WatchCache;

@@ -17,6 +17,8 @@ import akka.stream.javadsl.SourceQueueWithComplete;
 import akka.util.ByteString;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
+import io.tugboat.runtime.ExecSession;
+import io.tugboat.runtime.TerminalSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,8 +1,8 @@
-package io.tugboat.api.streaming;
+package io.tugboat.runtime;
 
-import akka.util.ByteString;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
+import akka.util.ByteString;
 import java.util.concurrent.CompletionStage;
 
 /**

@@ -1,4 +1,4 @@
-package io.tugboat.api.streaming;
+package io.tugboat.runtime;
 
 import java.time.Instant;
 import java.util.Optional;
