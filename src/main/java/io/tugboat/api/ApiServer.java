@@ -19,14 +19,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import akka.stream.Materializer;
 import io.tugboat.api.streaming.ContainerStreams;
-import io.tugboat.api.streaming.FakeContainerStreams;
+import io.tugboat.api.streaming.ClusterContainerStreams;
 import io.tugboat.api.streaming.PodStreamRoutes;
 import io.tugboat.api.streaming.spdy.SpdyFront;
 import io.tugboat.audit.AuditLog;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
 import io.tugboat.model.Json;
-import io.tugboat.node.MetricsRegistry;
 import io.tugboat.store.Futures;
 import io.tugboat.store.ObjectStore;
 import java.io.InputStream;
@@ -72,13 +71,14 @@ public final class ApiServer {
     this.watches = new WatchHandler(system, store);
     this.audit = new AuditLog(system);
     this.podStreams = new PodStreamRoutes(store, containers, Materializer.matFromSystem(system));
-    this.metrics = new MetricsRoutes(store.cache(), MetricsRegistry.get(system), java.time.Clock.systemUTC());
+    this.metrics = new MetricsRoutes(store.cache(), new ClusterUsage(system, settings.metricsTimeout()),
+        java.time.Clock.systemUTC());
   }
 
-  /** Binds the API server, with in-memory containers ({@link FakeContainerStreams}) until a runtime exists. */
+  /** Binds the API server, serving pod streams from the node agents of the cluster ({@link ClusterContainerStreams}). */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, ObjectStore store, ApiSettings settings)
       throws Exception {
-    return start(system, store, settings, FakeContainerStreams.get(system));
+    return start(system, store, settings, new ClusterContainerStreams(system, settings.nodeTimeout()));
   }
 
   /** Binds the API server, serving pods' logs, exec, attach and port-forward from {@code containers}. */
@@ -215,7 +215,7 @@ public final class ApiServer {
     if (MetricsRoutes.serves(path)) {
       // metrics.k8s.io is computed from the node agents' usage, not stored: no body, no Target.
       request.discardEntityBytes(system);
-      return done(metrics.handle(request.method().value(), path, new Query(request)));
+      return metrics.handle(request.method().value(), path, new Query(request));
     }
     Target target = Target.parse(path).orElseThrow(ApiServer::notFoundException);
     if (target.isObject() && PodStreamRoutes.serves(target.type(), target.subresource())) {

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /** The API server's settings, read once from {@code tugboat.api} and {@code tugboat.namespaces}. */
 public record ApiSettings(String host, int port, String tlsKeystore, String tlsPasswordFile, String tokenFile,
-    long maxBodyBytes, Duration requestTimeout, String kubernetesVersion, Set<String> protectedNamespaces) {
+    long maxBodyBytes, Duration requestTimeout, String kubernetesVersion, Set<String> protectedNamespaces,
+    Duration nodeTimeout, Duration metricsTimeout) {
 
   /** Reads the settings from the configuration. */
   public static ApiSettings create(Config config) {
@@ -15,6 +16,7 @@ public record ApiSettings(String host, int port, String tlsKeystore, String tlsP
     return new ApiSettings(c.getString("host"), c.getInt("port"), c.getString("tls-keystore"),
         c.getString("tls-keystore-password-file"), c.getString("token-file"), c.getBytes("max-body-bytes"),
         c.getDuration("request-timeout"), c.getString("kubernetes-version"),
-        new HashSet<>(config.getStringList("tugboat.namespaces.protected")));
+        new HashSet<>(config.getStringList("tugboat.namespaces.protected")), c.getDuration("node-timeout"),
+        c.getDuration("metrics-timeout"));
   }
 }

@@ -11,7 +11,6 @@ import io.tugboat.model.Json;
 import io.tugboat.model.Quantity;
 import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
-import io.tugboat.node.MetricsRegistry;
 import io.tugboat.node.NodeUsage;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.WatchCache;
@@ -21,13 +20,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * metrics.k8s.io/v1beta1 as metrics-server serves it, for kubectl top: NodeMetrics and PodMetrics built on read
- * from the node agents' latest usage ({@link MetricsRegistry}) and the Node and Pod objects in the watch cache
- * (names, labels, selectors). Nothing is stored: only get and list, anything else is 405.
+ * from the node agents' latest usage, gathered from every worker JVM ({@link ClusterUsage}), and the Node and Pod
+ * objects in the watch cache (names, labels, selectors). Nothing is stored: only get and list, anything else is
+ * 405.
  */
 final class MetricsRoutes {
 
@@ -41,10 +44,10 @@ final class MetricsRoutes {
   private static final Set<String> FIELDS = Set.of("metadata.name", "metadata.namespace");
 
   private final WatchCache cache;
-  private final MetricsRegistry usage;
+  private final ClusterUsage usage;
   private final Clock clock;
 
-  MetricsRoutes(WatchCache cache, MetricsRegistry usage, Clock clock) {
+  MetricsRoutes(WatchCache cache, ClusterUsage usage, Clock clock) {
     this.cache = cache;
     this.usage = usage;
     this.clock = clock;
@@ -61,7 +64,7 @@ final class MetricsRoutes {
    * @throws ApiException 404 for another path or a node or pod without usage, 405 for other verbs and watches,
    *     400 for a malformed selector
    */
-  HttpResponse handle(String method, String path, Query query) {
+  CompletionStage<HttpResponse> handle(String method, String path, Query query) {
     String[] s = path.substring(PREFIX.length()).replaceAll("/+$", "").split("/");
     boolean nodes = s[0].equals("nodes") && s.length <= 2;
     boolean pods = s[0].equals("pods") && s.length == 1
@@ -74,44 +77,71 @@ final class MetricsRoutes {
       throw new ApiException(ApiError.methodNotAllowed("the server does not allow this method on the requested "
           + "resource: " + (nodes ? "nodemetrics" : "podmetrics") + " support only get and list"));
     }
-    Instant now = clock.instant();
     if (nodes) {
-      return s.length == 2 ? Responses.json(200, node(s[1], now)) : Responses.json(200, nodeList(query, now));
+      if (s.length == 2) {
+        String name = s[1];
+        return measured(Set.of(name), u -> node(name, u));
+      }
+      Selection selection = selection(NODES, query);
+      return measured(Set.of(), u -> nodeList(selection, u));
     }
     String namespace = s[0].equals("namespaces") ? s[1] : null;
-    return s.length == 4 ? Responses.json(200, pod(namespace, s[3], now))
-        : Responses.json(200, podList(namespace, query, now));
+    if (s.length == 4) {
+      String name = s[3];
+      Optional<WatchCache.Entry> pod = cache.get(ObjectKey.of(PODS, namespace, name));
+      Set<String> node = pod.map(p -> Json.text(p.object().path("spec").path("nodeName")))
+          .filter(n -> !n.isEmpty()).map(Set::of).orElse(null);
+      if (node == null) {
+        throw podNotFound(namespace, name);
+      }
+      return measured(node, u -> pod(pod.get(), u));
+    }
+    Selection selection = selection(PODS, query);
+    return measured(Set.of(), u -> podList(namespace, selection, u));
   }
 
-  private ObjectNode node(String name, Instant now) {
+  /** Gathers the usage of these nodes (all when empty), then answers what {@code render} makes of it. */
+  private CompletionStage<HttpResponse> measured(Set<String> nodes,
+      Function<Map<String, NodeUsage>, ObjectNode> render) {
+    return usage.nodes(nodes).thenApply(u -> Responses.json(200, render.apply(u)));
+  }
+
+  private ObjectNode node(String name, Map<String, NodeUsage> usage) {
+    Instant now = clock.instant();
     return cache.get(ObjectKey.of(NODES, "", name))
-        .flatMap(n -> usage.node(name).map(u -> nodeMetrics(n.object(), u, now)))
+        .flatMap(n -> Optional.ofNullable(usage.get(name)).map(u -> nodeMetrics(n.object(), u, now)))
         .orElseThrow(() -> new ApiException(ApiError.notFound("nodemetrics.metrics.k8s.io", name)));
   }
 
-  private ObjectNode nodeList(Query query, Instant now) {
-    Selection selection = selection(NODES, query);
+  private ObjectNode nodeList(Selection selection, Map<String, NodeUsage> usage) {
+    Instant now = clock.instant();
     ObjectNode list = list("NodeMetricsList");
     ArrayNode items = list.putArray("items");
     for (WatchCache.Entry e : cache.list(NODES.storageKey(), null, x -> selection.test(x.object()), null, 0).items()) {
-      usage.node(Json.metaText(e.object(), "name")).ifPresent(u -> items.add(nodeMetrics(e.object(), u, now)));
+      NodeUsage u = usage.get(Json.metaText(e.object(), "name"));
+      if (u != null) {
+        items.add(nodeMetrics(e.object(), u, now));
+      }
     }
     return list;
   }
 
-  private ObjectNode pod(String namespace, String name, Instant now) {
-    return cache.get(ObjectKey.of(PODS, namespace, name))
-        .flatMap(p -> podUsage(p.object()).map(u -> podMetrics(p.object(), u.usage(), u.node(), now)))
-        .orElseThrow(() -> new ApiException(ApiError.notFound("podmetrics.metrics.k8s.io", namespace + "/" + name)));
+  private ObjectNode pod(WatchCache.Entry pod, Map<String, NodeUsage> usage) {
+    return podUsage(pod.object(), usage).map(u -> podMetrics(pod.object(), u.usage(), u.node(), clock.instant()))
+        .orElseThrow(() -> podNotFound(Json.metaText(pod.object(), "namespace"), Json.metaText(pod.object(), "name")));
   }
 
-  private ObjectNode podList(String namespace, Query query, Instant now) {
-    Selection selection = selection(PODS, query);
+  private static ApiException podNotFound(String namespace, String name) {
+    return new ApiException(ApiError.notFound("podmetrics.metrics.k8s.io", namespace + "/" + name));
+  }
+
+  private ObjectNode podList(String namespace, Selection selection, Map<String, NodeUsage> usage) {
+    Instant now = clock.instant();
     ObjectNode list = list("PodMetricsList");
     ArrayNode items = list.putArray("items");
     for (WatchCache.Entry e : cache.list(PODS.storageKey(), namespace, x -> selection.test(x.object()), null, 0)
         .items()) {
-      podUsage(e.object()).ifPresent(u -> items.add(podMetrics(e.object(), u.usage(), u.node(), now)));
+      podUsage(e.object(), usage).ifPresent(u -> items.add(podMetrics(e.object(), u.usage(), u.node(), now)));
     }
     return list;
   }
@@ -119,14 +149,15 @@ final class MetricsRoutes {
   private record PodOnNode(NodeUsage.PodUsage usage, NodeUsage node) {}
 
   /** The usage its node's agent last measured for this pod (this incarnation of it: same uid). */
-  private Optional<PodOnNode> podUsage(JsonNode pod) {
+  private static Optional<PodOnNode> podUsage(JsonNode pod, Map<String, NodeUsage> usage) {
     String nodeName = Json.text(pod.path("spec").path("nodeName"));
-    if (nodeName.isEmpty()) {
+    NodeUsage node = nodeName.isEmpty() ? null : usage.get(nodeName);
+    if (node == null) {
       return Optional.empty();
     }
     String uid = Json.metaText(pod, "uid");
-    return usage.node(nodeName).flatMap(n -> n.pod(Json.metaText(pod, "namespace"), Json.metaText(pod, "name"))
-        .filter(p -> p.uid().equals(uid)).map(p -> new PodOnNode(p, n)));
+    return node.pod(Json.metaText(pod, "namespace"), Json.metaText(pod, "name"))
+        .filter(p -> p.uid().equals(uid)).map(p -> new PodOnNode(p, node));
   }
 
   private static Selection selection(ResourceType type, Query query) {

@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * The node agents of a worker JVM: the one pod dispatcher, this host's agent (unless disabled) and the hollow
- * nodes, which register {@code hollow-start-concurrency} at a time. All are children of one actor, so they stop
- * with the actor system; each node's runtime is closed with it.
+ * nodes, which register {@code hollow-start-concurrency} at a time, each with its {@link PodStreamServer}; and
+ * the JVM's {@link UsageServer}. All are children of one actor, so they stop with the actor system; each node's
+ * runtime is closed with it.
  */
 public final class NodeAgents {
   private NodeAgents() {}
@@ -39,6 +40,7 @@ public final class NodeAgents {
       FakeRuntime.Delayer delayer = (delay, action) ->
           system.scheduler().scheduleOnce(delay, action, system.executionContext());
       ActorRef<PodDispatcher.Command> dispatcher = ctx.spawn(PodDispatcher.create(store.cache()), "pod-dispatcher");
+      ctx.spawn(UsageServer.create(), "usage-server");
       List<ContainerRuntime> runtimes = new ArrayList<>();
       if (settings.enabled()) {
         String name = settings.hostNodeName();
@@ -93,9 +95,13 @@ public final class NodeAgents {
     });
   }
 
+  /** Spawns a node's agent and, beside it, the server of its pods' streams (found through the receptionist). */
   private static void spawnAgent(ActorContext<String> ctx, NodeAgent.Setup setup) {
     Behavior<NodeAgent.Command> agent = Behaviors.supervise(NodeAgent.create(setup))
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
-    ctx.spawn(agent, "node-" + URLEncoder.encode(setup.profile().name(), StandardCharsets.UTF_8));
+    String name = URLEncoder.encode(setup.profile().name(), StandardCharsets.UTF_8);
+    ctx.spawn(agent, "node-" + name);
+    ctx.spawn(Behaviors.supervise(PodStreamServer.create(setup.profile().name(), setup.runtime()))
+        .onFailure(SupervisorStrategy.restart()), "streams-" + name);
   }
 }

@@ -1,10 +1,14 @@
 package io.tugboat.runtime;
 
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +28,10 @@ import java.util.function.Consumer;
  *
  * <p>Usage is simulated too: every running container reports a constant {@link #SIMULATED_CPU_NANOCORES} and
  * {@link #SIMULATED_MEMORY_BYTES}, so kubectl top shows something plausible and tests can predict it.
+ *
+ * <p>Streams are simulated by {@link FakeStreams}: logs are what {@link #appendLog} (or an exec of
+ * {@code sh -c 'echo TEXT > /proc/1/fd/1'}) wrote, exec runs a few built-in commands, attach echoes stdin into
+ * the log, port-forward echoes.
  */
 public final class FakeRuntime implements ContainerRuntime {
 
@@ -53,6 +61,7 @@ public final class FakeRuntime implements ContainerRuntime {
   private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final String idPrefix;
+  private final FakeStreams streams;
 
   /**
    * A fake runtime whose containers run {@code startDelay} after being started; pod IPs come from
@@ -66,6 +75,8 @@ public final class FakeRuntime implements ContainerRuntime {
     this.podNetworkPrefix = network.substring(0, network.lastIndexOf('.') + 1);
     // Ids differ between runtimes of the same node (a restarted JVM's new containers are new containers).
     this.idPrefix = nodeName + "/" + java.util.UUID.randomUUID() + "/";
+    this.streams = new FakeStreams(clock);
+    listeners.add(this::endStreams);
   }
 
   @Override
@@ -266,6 +277,92 @@ public final class FakeRuntime implements ContainerRuntime {
     }
     return CompletableFuture.completedFuture(stats);
   }
+
+  // ---- streams: logs, exec, attach, port-forward (FakeStreams holds the logs and built-in commands) ----
+
+  /**
+   * The container's log, or with {@code options.previous()} the log of the container of the same name and sandbox
+   * with the highest earlier attempt.
+   */
+  @Override
+  public Source<ByteString, ?> containerLogs(String containerId, LogOptions options) {
+    ContainerStatus target;
+    synchronized (this) {
+      ContainerStatus c = containers.get(containerId);
+      if (c == null) {
+        throw new RuntimeError("no container " + containerId);
+      }
+      target = !options.previous() ? c : containers.values().stream()
+          .filter(p -> p.sandboxId().equals(c.sandboxId()) && p.name().equals(c.name()) && p.attempt() < c.attempt())
+          .max(Comparator.comparingInt(ContainerStatus::attempt))
+          .orElseThrow(() -> new RuntimeError("no previous container of " + c.name() + " (attempt " + c.attempt()
+              + ") in sandbox " + c.sandboxId()));
+    }
+    return streams.logs(target.id(), options, target.state() != ContainerState.EXITED);
+  }
+
+  /** Runs one of {@link FakeStreams}' built-in commands; the container must be running. */
+  @Override
+  public ExecSession exec(String containerId, List<String> command, boolean stdin, boolean tty) {
+    ContainerStatus c = running(containerId);
+    String hostname;
+    synchronized (this) {
+      Sandbox sandbox = sandboxes.get(c.sandboxId());
+      hostname = sandbox == null ? c.name() : sandbox.status().name();
+    }
+    return streams.exec(containerId, hostname, command, tty);
+  }
+
+  /** The running container's "main process": its log from now on; stdin, when given, is echoed into the log. */
+  @Override
+  public ExecSession attach(String containerId, boolean stdin, boolean tty) {
+    running(containerId);
+    return streams.attach(containerId, stdin);
+  }
+
+  /** Echoes what is sent: nothing listens in a fake sandbox, so every port answers with its input. */
+  @Override
+  public Flow<ByteString, ByteString, ?> portForward(String sandboxId, int port) {
+    synchronized (this) {
+      Sandbox sandbox = sandboxes.get(sandboxId);
+      if (sandbox == null || sandbox.status().state() != SandboxState.READY) {
+        throw new RuntimeError("sandbox " + sandboxId + " is " + (sandbox == null ? "absent" : "not ready"));
+      }
+    }
+    return streams.echo();
+  }
+
+  /** Appends one line (without its newline) to a container's log, as if its main process wrote it. */
+  public void appendLog(String containerId, String line) {
+    streams.append(containerId, line);
+  }
+
+  /** The terminal sizes clients have sent to exec and attach sessions of a container, oldest first. */
+  public List<TerminalSize> resizes(String containerId) {
+    return streams.resizes(containerId);
+  }
+
+  private ContainerStatus running(String containerId) {
+    ContainerStatus c;
+    synchronized (this) {
+      c = containers.get(containerId);
+    }
+    if (c == null || c.state() != ContainerState.RUNNING) {
+      throw new RuntimeError("container " + containerId + " is not running: " + (c == null ? "absent" : c.state()));
+    }
+    return c;
+  }
+
+  /** Ends the logs and attached sessions of containers that exit, and forgets those removed. */
+  private void endStreams(Event e) {
+    switch (e.type()) {
+      case STOPPED -> streams.exited(e.status().id(), e.status().exitCode());
+      case DELETED -> streams.removed(e.status().id());
+      default -> { }
+    }
+  }
+
+  // ---- listeners and test hooks ----
 
   @Override
   public Runnable subscribe(Consumer<Event> listener) {

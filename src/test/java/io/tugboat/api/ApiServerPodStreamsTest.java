@@ -1,9 +1,7 @@
 package io.tugboat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tugboat.api.streaming.FakeContainerStreams;
 import io.tugboat.model.Json;
-import io.tugboat.runtime.TerminalSize;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,30 +28,39 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static io.tugboat.api.StatusAssert.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Pods' log, exec and port-forward through the API server against the in-memory container backend: logs as
- * text (tail, timestamps, follow), exec and port-forward over WebSocket with Kubernetes' channel framing.
+ * Pods' log, exec, attach and port-forward through the API server, served by the node agent of node n1 (this
+ * JVM's, on the fake runtime) found through the receptionist: logs as text (tail, timestamps, follow, previous),
+ * exec, attach and port-forward over WebSocket with Kubernetes' channel framing, and the errors of pods without a
+ * node or whose node has no agent. Log lines are written as a container's main process would, by an exec of
+ * {@code sh -c 'echo TEXT > /proc/1/fd/1'}.
  */
 class ApiServerPodStreamsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static TestServer server;
-  private static FakeContainerStreams fake;
   private static String ns;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    fake = FakeContainerStreams.get(server.system());
+    server = TestServer.start(Map.of("tugboat.node.enabled", true, "tugboat.node.name", "n1",
+        "tugboat.node.fake-runtime.start-delay", "0s", "tugboat.api.node-timeout", "1s"));
     ns = server.createNamespace("streams");
     pod("one", "n1", "app");
     pod("two", "n1", "a", "b");
+    pod("three", "n1", "app");
     pod("unscheduled", "", "app");
+    pod("ghost", "ghost", "app");
+    for (String name : new String[] {"one", "two", "three"}) {
+      TestServer.awaitTrue(Duration.ofSeconds(30), "pod " + name + " running on n1", () ->
+          server.get(podPath(name)).json().path("status").path("phase").asText().equals("Running"));
+    }
   }
 
   @AfterAll
@@ -66,6 +74,8 @@ class ApiServerPodStreamsTest {
     var spec = Json.object();
     if (!node.isEmpty()) {
       spec.put("nodeName", node);
+    } else {
+      spec.put("schedulerName", "nobody"); // stays unscheduled: the default scheduler leaves it alone
     }
     var list = spec.putArray("containers");
     for (String c : containers) {
@@ -81,12 +91,21 @@ class ApiServerPodStreamsTest {
     return "/api/v1/namespaces/" + ns + "/pods/" + name;
   }
 
+  /** Writes a line to the container's log as its main process would, through an exec. */
+  private static void appendLog(String pod, String container, String line) throws Exception {
+    Channels ch = new Channels();
+    open(podPath(pod) + "/exec?container=" + container + "&command=sh&command=-c&command="
+        + java.net.URLEncoder.encode("echo " + line + " > /proc/1/fd/1", StandardCharsets.UTF_8) + "&stdout=true",
+        "v5.channel.k8s.io", ch);
+    assertEquals("{\"metadata\":{},\"status\":\"Success\"}", ch.next(3));
+  }
+
   // ---- logs ----
 
   @Test
-  void logsOfTheOnlyContainerAreItsLinesAsText() {
-    fake.appendLog(ns, "one", "app", "first");
-    fake.appendLog(ns, "one", "app", "second");
+  void logsOfTheOnlyContainerAreItsLinesAsText() throws Exception {
+    appendLog("one", "app", "first");
+    appendLog("one", "app", "second");
     TestServer.Reply r = server.get(podPath("one") + "/log");
     assertEquals(200, r.code(), r.toString());
     assertTrue(r.contentType().startsWith("text/plain"), r.contentType());
@@ -94,10 +113,10 @@ class ApiServerPodStreamsTest {
   }
 
   @Test
-  void tailLinesKeepsTheLastLinesAndTimestampsPrefixThem() {
-    fake.appendLog(ns, "two", "b", "x1");
-    fake.appendLog(ns, "two", "b", "x2");
-    fake.appendLog(ns, "two", "b", "x3");
+  void tailLinesKeepsTheLastLinesAndTimestampsPrefixThem() throws Exception {
+    appendLog("two", "b", "x1");
+    appendLog("two", "b", "x2");
+    appendLog("two", "b", "x3");
     assertEquals("x2\nx3\n", server.get(podPath("two") + "/log?container=b&tailLines=2").body());
     String stamped = server.get(podPath("two") + "/log?container=b&tailLines=1&timestamps=true").body();
     String[] parts = stamped.strip().split(" ", 2);
@@ -108,7 +127,7 @@ class ApiServerPodStreamsTest {
 
   @Test
   void followSeesLinesAppendedLater() throws Exception {
-    fake.appendLog(ns, "two", "a", "before");
+    appendLog("two", "a", "before");
     HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + podPath("two")
         + "/log?container=a&follow=true")).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, r.statusCode());
@@ -126,7 +145,7 @@ class ApiServerPodStreamsTest {
     reader.start();
     try {
       assertEquals("before", lines.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
-      fake.appendLog(ns, "two", "a", "after");
+      appendLog("two", "a", "after");
       assertEquals("after", lines.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
     } finally {
       r.body().close();
@@ -150,8 +169,23 @@ class ApiServerPodStreamsTest {
     TestServer.Reply both = server.get(podPath("one") + "/log?sinceSeconds=5&sinceTime=2024-01-01T00:00:00Z");
     assertEquals(422, both.code(), both.toString());
     assertEquals(422, server.get(podPath("one") + "/log?tailLines=-1").code());
-    assertEquals(400, server.get(podPath("one") + "/log?previous=true").code());
     assertEquals("", server.get(podPath("unscheduled") + "/log").body());
+  }
+
+  @Test
+  void previousLogsOfAContainerThatNeverRestartedAreABadRequest() {
+    JsonNode s = assertStatus(server.get(podPath("one") + "/log?previous=true"), 400, "BadRequest");
+    assertEquals("previous terminated container \"app\" in pod \"one\" not found", s.path("message").asText());
+  }
+
+  @Test
+  void streamsOfAPodWhoseNodeHasNoAgentAreUnavailableNamingTheNode() {
+    JsonNode s = assertStatus(server.get(podPath("ghost") + "/log"), 503, "ServiceUnavailable");
+    assertTrue(s.path("message").asText().startsWith("node \"ghost\" "), s::toString);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> open(podPath("ghost")
+        + "/exec?command=ls&stdout=true", "v5.channel.k8s.io", new Channels()));
+    WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
+    assertEquals(503, refused.getResponse().statusCode());
   }
 
   // ---- exec over WebSocket ----
@@ -242,7 +276,28 @@ class ApiServerPodStreamsTest {
     ws.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 255, 0}), true).get();
     assertEquals("{\"metadata\":{},\"status\":\"Success\"}", ch.next(3));
     assertEquals(1000, ch.closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
-    assertTrue(fake.resizes().contains(new TerminalSize(80, 24)), fake.resizes().toString());
+    // The size reached the container (the fake's stty reports the last one its sessions were sent).
+    TestServer.awaitTrue(WAIT, "the terminal size to reach the container", () -> {
+      try {
+        Channels stty = new Channels();
+        open(podPath("one") + "/exec?command=stty&command=size&stdout=true", "v5.channel.k8s.io", stty);
+        byte[] first = stty.next();
+        return first[0] == 1 && new String(first, 1, first.length - 1, StandardCharsets.UTF_8).equals("24 80\n");
+      } catch (Exception ex) {
+        return false;
+      }
+    });
+  }
+
+  @Test
+  void attachEchoesStdinThroughTheContainersOutputUntilStdinCloses() throws Exception {
+    Channels ch = new Channels();
+    WebSocket ws = open(podPath("three") + "/attach?stdin=true&stdout=true&stderr=true", "v5.channel.k8s.io", ch);
+    ws.sendBinary(ByteBuffer.wrap(bytes(0, "typed\n")), true).get();
+    assertEquals("typed\n", ch.next(1));
+    ws.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 255, 0}), true).get();
+    assertEquals("{\"metadata\":{},\"status\":\"Success\"}", ch.next(3));
+    assertEquals("typed\n", server.get(podPath("three") + "/log?tailLines=1").body());
   }
 
   @Test

@@ -8,8 +8,6 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.Query;
 import akka.http.javadsl.model.ws.WebSocketUpgrade;
 import akka.stream.Materializer;
-import akka.stream.javadsl.Source;
-import akka.util.ByteString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
@@ -74,7 +72,7 @@ public final class PodStreamRoutes {
       if (!method.equals("GET")) {
         throw new ApiException(ApiError.methodNotAllowed("method " + method + " is not supported on pods/log"));
       }
-      return CompletableFuture.completedFuture(logs(namespace, name, q));
+      return logs(namespace, name, q);
     }
     Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
     if (upgrade.isEmpty()) {
@@ -88,21 +86,21 @@ public final class PodStreamRoutes {
     if (sub.equals("portforward")) {
       return CompletableFuture.completedFuture(ws.portForward(upgrade.get(), portForward(namespace, name, q)));
     }
-    return CompletableFuture.completedFuture(ws.exec(upgrade.get(), exec(namespace, name, sub, q)));
+    return ws.exec(upgrade.get(), exec(namespace, name, sub, q));
   }
 
   // ---- logs ----
 
-  private HttpResponse logs(String namespace, String name, Query q) {
+  private CompletionStage<HttpResponse> logs(String namespace, String name, Query q) {
     JsonNode pod = pod(namespace, name);
     String container = container(pod, name, q.get("container").orElse(""));
     LogOptions options = logOptions(name, q);
     if (Json.text(pod.path("spec").path("nodeName")).isEmpty()) {
       // As Kubernetes: a pod that has no node yet has no log.
-      return HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, "");
+      return CompletableFuture.completedFuture(HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, ""));
     }
-    Source<ByteString, ?> log = streams.logs(ref(pod), container, options).filter(b -> !b.isEmpty());
-    return HttpResponse.create().withEntity(HttpEntities.createChunked(ContentTypes.TEXT_PLAIN_UTF8, log));
+    return streams.logs(ref(pod), container, options).thenApply(log -> HttpResponse.create().withEntity(
+        HttpEntities.createChunked(ContentTypes.TEXT_PLAIN_UTF8, log.filter(b -> !b.isEmpty()))));
   }
 
   /** PodLogOptions from the query, rejected as Kubernetes validates them (422 naming the field). */
@@ -157,7 +155,7 @@ public final class PodStreamRoutes {
   }
 
   /** Starts the process an exec target names, or attaches to the container. */
-  public ExecSession open(ExecTarget t) {
+  public CompletionStage<ExecSession> open(ExecTarget t) {
     return t.attach() ? streams.attach(t.pod(), t.container(), t.stdin(), t.tty())
         : streams.exec(t.pod(), t.container(), t.command(), t.stdin(), t.tty());
   }
@@ -241,7 +239,8 @@ public final class PodStreamRoutes {
   }
 
   private static PodRef ref(JsonNode pod) {
-    return new PodRef(Json.metaText(pod, "namespace"), Json.metaText(pod, "name"), Json.metaText(pod, "uid"));
+    return new PodRef(Json.metaText(pod, "namespace"), Json.metaText(pod, "name"), Json.metaText(pod, "uid"),
+        Json.text(pod.path("spec").path("nodeName")));
   }
 
   // ---- query values, parsed as Go's strconv does for Kubernetes ----

@@ -42,16 +42,20 @@ final class WebSocketStreams {
     this.materializer = materializer;
   }
 
-  HttpResponse exec(WebSocketUpgrade upgrade, PodStreamRoutes.ExecTarget t) {
+  /** Upgrades once the session runs: a refusal (container not running, node away) is the HTTP answer instead. */
+  CompletionStage<HttpResponse> exec(WebSocketUpgrade upgrade, PodStreamRoutes.ExecTarget t) {
     List<String> offered = offered(upgrade);
     ExecProtocol protocol = offered.isEmpty() ? ExecProtocol.V1 : ExecProtocol.negotiate(offered, false)
         .orElseThrow(() -> new ApiException(ApiError.badRequest("none of the requested protocols " + offered
             + " is supported; use one of v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, "
             + "v2.channel.k8s.io, channel.k8s.io")));
-    ExecSession session = t.attach() ? streams.attach(t.pod(), t.container(), t.stdin(), t.tty())
+    CompletionStage<ExecSession> session = t.attach() ? streams.attach(t.pod(), t.container(), t.stdin(), t.tty())
         : streams.exec(t.pod(), t.container(), t.command(), t.stdin(), t.tty());
-    Flow<Message, Message, NotUsed> flow = execFlow(session, t, protocol, materializer);
-    return offered.isEmpty() ? upgrade.handleMessagesWith(flow) : upgrade.handleMessagesWith(flow, protocol.header());
+    return session.thenApply(s -> {
+      Flow<Message, Message, NotUsed> flow = execFlow(s, t, protocol, materializer);
+      return offered.isEmpty() ? upgrade.handleMessagesWith(flow) : upgrade.handleMessagesWith(flow,
+          protocol.header());
+    });
   }
 
   /** The WebSocket side of a session: channel messages in, outputs and then the status out. */

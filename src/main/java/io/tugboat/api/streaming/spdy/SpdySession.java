@@ -140,14 +140,24 @@ final class SpdySession {
 
   private void start() {
     int error = execStreams.get("error");
-    ExecSession session;
+    CompletionStage<ExecSession> opened;
     try {
-      session = exec.attach() ? streams.attach(exec.pod(), exec.container(), exec.stdin(), exec.tty())
+      opened = exec.attach() ? streams.attach(exec.pod(), exec.container(), exec.stdin(), exec.tty())
           : streams.exec(exec.pod(), exec.container(), exec.command(), exec.stdin(), exec.tty());
     } catch (RuntimeException e) {
-      end(error, Optional.of(ExecStatus.failed(protocol, e)));
-      return;
+      opened = CompletableFuture.failedFuture(e);
     }
+    opened.whenComplete((session, e) -> {
+      if (e != null) {
+        // Refused after the upgrade (container not running, node away): the Status goes to the error stream.
+        end(error, Optional.of(ExecStatus.failed(protocol, e)));
+      } else {
+        run(session, error);
+      }
+    });
+  }
+
+  private void run(ExecSession session, int error) {
     inputSource("stdin").runWith(session.stdin(), materializer);
     inputSource("resize").map(b -> ChannelFrames.resize(b)).filter(Optional::isPresent).map(Optional::get)
         .runWith(session.resize(), materializer);

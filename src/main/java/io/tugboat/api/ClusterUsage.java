@@ -1,0 +1,58 @@
+package io.tugboat.api;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.receptionist.Receptionist;
+import io.tugboat.node.NodeUsage;
+import io.tugboat.node.UsageServer;
+import io.tugboat.store.Futures;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The latest usage of the cluster's nodes, gathered on each read from every worker JVM's {@link UsageServer}
+ * (found through the receptionist) and merged. A JVM that does not answer within the timeout counts for nothing:
+ * its nodes have no metrics (404 for one, left out of lists), as metrics-server leaves out nodes it cannot scrape.
+ */
+final class ClusterUsage {
+
+  private final ActorSystem<?> system;
+  private final Duration timeout;
+
+  ClusterUsage(ActorSystem<?> system, Duration timeout) {
+    this.system = system;
+    this.timeout = timeout;
+  }
+
+  /** The usage of these nodes (of every node when empty), by node name. */
+  CompletionStage<Map<String, NodeUsage>> nodes(Set<String> names) {
+    CompletionStage<Receptionist.Listing> listing = Futures.on(AskPattern.ask(system.receptionist(),
+        replyTo -> Receptionist.find(UsageServer.KEY, replyTo), timeout, system.scheduler()),
+        system.executionContext());
+    return listing.thenCompose(l -> {
+      List<CompletableFuture<UsageServer.Answer>> answers = l.getServiceInstances(UsageServer.KEY).stream()
+          .map(server -> ask(server, names)).toList();
+      return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        Map<String, NodeUsage> merged = new HashMap<>();
+        for (CompletableFuture<UsageServer.Answer> a : answers) {
+          // Two JVMs measuring one node (a restart moving it) both answer: the newer measurement wins.
+          a.join().nodes().forEach(u -> merged.merge(u.node(), u,
+              (x, y) -> x.timestamp().isAfter(y.timestamp()) ? x : y));
+        }
+        return merged;
+      });
+    });
+  }
+
+  private CompletableFuture<UsageServer.Answer> ask(ActorRef<UsageServer.Query> server, Set<String> names) {
+    return Futures.on(AskPattern.<UsageServer.Query, UsageServer.Answer>ask(server,
+            replyTo -> new UsageServer.Query(names, replyTo), timeout, system.scheduler()), system.executionContext())
+        .exceptionally(e -> new UsageServer.Answer(List.of()));
+  }
+}

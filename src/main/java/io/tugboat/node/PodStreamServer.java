@@ -1,0 +1,185 @@
+package io.tugboat.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.japi.Pair;
+import akka.stream.Materializer;
+import akka.stream.SinkRef;
+import akka.stream.SourceRef;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Source;
+import akka.stream.javadsl.StreamRefs;
+import akka.util.ByteString;
+import io.tugboat.runtime.ContainerRuntime;
+import io.tugboat.runtime.ContainerRuntime.ContainerState;
+import io.tugboat.runtime.ContainerRuntime.ContainerStatus;
+import io.tugboat.runtime.ContainerRuntime.SandboxState;
+import io.tugboat.runtime.ContainerRuntime.SandboxStatus;
+import io.tugboat.runtime.ExecSession;
+import io.tugboat.runtime.TerminalSize;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Serves the streams of the pods one node runs (the kubelet's containerLogs, exec, attach and portForward
+ * endpoints) to API servers on any JVM: registered with the receptionist under {@link PodStreams#key}, it finds
+ * the container by pod uid and container name in the node's runtime and answers with stream refs
+ * ({@link PodStreams}). Stateless: each request is looked up and answered on its own; its streams run on a
+ * materializer bound to this actor, so they end when the node's agent stops.
+ */
+public final class PodStreamServer {
+  private PodStreamServer() {}
+
+  /** The stream server of node {@code node}, over its runtime. */
+  public static Behavior<PodStreams.Command> create(String node, ContainerRuntime runtime) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(PodStreams.key(node), ctx.getSelf()));
+      Materializer materializer = Materializer.createMaterializer(ctx);
+      Server server = new Server(node, runtime, materializer);
+      return Behaviors.receive(PodStreams.Command.class)
+          .onMessage(PodStreams.OpenLogs.class, m -> server.answer(m.replyTo(), server.logs(m)))
+          .onMessage(PodStreams.OpenExec.class, m -> server.answer(m.replyTo(), server.exec(m)))
+          .onMessage(PodStreams.OpenPortForward.class, m -> server.answer(m.replyTo(), server.portForward(m)))
+          .build();
+    });
+  }
+
+  // ---- finding the container: pure, tested without actors ----
+
+  /**
+   * The current container named {@code name} of pod {@code uid}: in the pod's newest sandbox, the highest attempt
+   * (the one a restart made last); empty when none was created yet.
+   */
+  static Optional<ContainerStatus> current(List<SandboxStatus> sandboxes, List<ContainerStatus> containers,
+      String uid, String name) {
+    Map<String, SandboxStatus> ofPod = sandboxes.stream().filter(s -> s.uid().equals(uid))
+        .collect(Collectors.toMap(SandboxStatus::id, Function.identity()));
+    return containers.stream()
+        .filter(c -> c.name().equals(name) && ofPod.containsKey(c.sandboxId()))
+        .max(Comparator.<ContainerStatus, java.time.Instant>comparing(c -> ofPod.get(c.sandboxId()).createdAt())
+            .thenComparingInt(ContainerStatus::attempt)
+            .thenComparing(ContainerStatus::createdAt));
+  }
+
+  /** The pod's ready sandbox (the one port-forward connects into), if any. */
+  static Optional<SandboxStatus> readySandbox(List<SandboxStatus> sandboxes, String uid) {
+    return sandboxes.stream().filter(s -> s.uid().equals(uid) && s.state() == SandboxState.READY)
+        .max(Comparator.comparing(SandboxStatus::createdAt));
+  }
+
+  /** A container that exists but cannot be exec'd into or attached to, in kubelet's words (400). */
+  static Optional<PodStreams.Refused> notRunning(Optional<ContainerStatus> container, PodStreams.Pod pod,
+      String name) {
+    if (container.isEmpty() || container.get().state() == ContainerState.CREATED) {
+      return Optional.of(badRequest("container \"" + name + "\" in pod \"" + pod.name()
+          + "\" is waiting to start: ContainerCreating"));
+    }
+    if (container.get().state() != ContainerState.RUNNING) {
+      ContainerStatus c = container.get();
+      return Optional.of(badRequest("container \"" + name + "\" in pod \"" + pod.name() + "\" is not running: it "
+          + (c.state() == ContainerState.EXITED ? "terminated with exit code " + c.exitCode()
+              + (c.reason() == null ? "" : " (" + c.reason() + ")") : "is in state " + c.state())));
+    }
+    return Optional.empty();
+  }
+
+  static PodStreams.Refused badRequest(String message) {
+    return new PodStreams.Refused(400, "BadRequest", message);
+  }
+
+  /** The requests' I/O: runtime lookups, then streams materialized into refs. */
+  private static final class Server {
+    private final String node;
+    private final ContainerRuntime runtime;
+    private final Materializer materializer;
+
+    Server(String node, ContainerRuntime runtime, Materializer materializer) {
+      this.node = node;
+      this.runtime = runtime;
+      this.materializer = materializer;
+    }
+
+    /** Replies once, whatever happened: an unexpected failure is a 500 naming the node. */
+    Behavior<PodStreams.Command> answer(ActorRef<PodStreams.Reply> replyTo,
+        CompletionStage<PodStreams.Reply> reply) {
+      reply.whenComplete((r, e) -> replyTo.tell(e == null ? r : new PodStreams.Refused(500, "InternalError",
+          "Internal error occurred: node " + node + ": " + message(e))));
+      return Behaviors.same();
+    }
+
+    CompletionStage<PodStreams.Reply> logs(PodStreams.OpenLogs m) {
+      return container(m.pod(), m.container()).thenApply(c -> {
+        if (c.isEmpty() || c.get().state() == ContainerState.CREATED) {
+          return badRequest("container \"" + m.container() + "\" in pod \"" + m.pod().name()
+              + "\" is waiting to start: ContainerCreating");
+        }
+        Source<ByteString, ?> log;
+        try {
+          log = runtime.containerLogs(c.get().id(), m.options());
+        } catch (ContainerRuntime.RuntimeError e) {
+          if (m.options().previous()) {
+            return badRequest("previous terminated container \"" + m.container() + "\" in pod \""
+                + m.pod().name() + "\" not found");
+          }
+          throw e;
+        }
+        SourceRef<ByteString> ref = log.runWith(StreamRefs.sourceRef(), materializer);
+        return new PodStreams.LogsOpened(ref);
+      });
+    }
+
+    CompletionStage<PodStreams.Reply> exec(PodStreams.OpenExec m) {
+      return container(m.pod(), m.container()).thenApply(c -> {
+        Optional<PodStreams.Refused> refused = notRunning(c, m.pod(), m.container());
+        if (refused.isPresent()) {
+          return refused.get();
+        }
+        String id = c.get().id();
+        ExecSession session = m.attach() ? runtime.attach(id, m.stdin(), m.tty())
+            : runtime.exec(id, m.command(), m.stdin(), m.tty());
+        SourceRef<ByteString> stdout = session.stdout().runWith(StreamRefs.sourceRef(), materializer);
+        SourceRef<ByteString> stderr = session.stderr().runWith(StreamRefs.sourceRef(), materializer);
+        SinkRef<ByteString> stdin = StreamRefs.<ByteString>sinkRef().to(session.stdin()).run(materializer);
+        SinkRef<TerminalSize> resize = StreamRefs.<TerminalSize>sinkRef().to(session.resize()).run(materializer);
+        SourceRef<Integer> exit = Source.completionStage(session.exitCode())
+            .runWith(StreamRefs.sourceRef(), materializer);
+        return new PodStreams.ExecOpened(stdout, stderr, stdin, resize, exit);
+      });
+    }
+
+    CompletionStage<PodStreams.Reply> portForward(PodStreams.OpenPortForward m) {
+      return runtime.listPodSandboxes().thenApply(sandboxes -> {
+        Optional<SandboxStatus> sandbox = readySandbox(sandboxes, m.pod().uid());
+        if (sandbox.isEmpty()) {
+          return badRequest("pod " + m.pod().name() + " has no running sandbox on node " + node
+              + " yet: it cannot forward ports before it runs");
+        }
+        Flow<ByteString, ByteString, ?> connection = runtime.portForward(sandbox.get().id(), m.port());
+        Pair<SinkRef<ByteString>, SourceRef<ByteString>> refs = StreamRefs.<ByteString>sinkRef()
+            .via(connection).toMat(StreamRefs.sourceRef(), Keep.both()).run(materializer);
+        return new PodStreams.PortForwardOpened(refs.first(), refs.second());
+      });
+    }
+
+    private CompletionStage<Optional<ContainerStatus>> container(PodStreams.Pod pod, String name) {
+      CompletableFuture<List<SandboxStatus>> sandboxes = runtime.listPodSandboxes().toCompletableFuture();
+      CompletableFuture<List<ContainerStatus>> containers = runtime.listContainers(null).toCompletableFuture();
+      return sandboxes.thenCombine(containers, (s, c) -> current(s, c, pod.uid(), name));
+    }
+
+    private static String message(Throwable e) {
+      Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      return String.valueOf(t.getMessage());
+    }
+  }
+}
