@@ -76,7 +76,8 @@ public final class ClusterContainerStreams implements ContainerStreams {
     // Connects when the transport runs it (SPDY opens a port's streams one by one, after the upgrade).
     return Flow.lazyCompletionStageFlow(() -> open(pod,
         replyTo -> new PodStreams.OpenPortForward(target(pod), port, replyTo), PodStreams.PortForwardOpened.class)
-        .thenApply(opened -> Flow.fromSinkAndSourceCoupled(opened.in().getSink(), opened.out().getSource())
+        // Not coupled: a client's half-close (its end of input) still lets the port's answer through.
+        .thenApply(opened -> Flow.fromSinkAndSource(opened.in().getSink(), opened.out().getSource())
             .mapMaterializedValue(m -> NotUsed.getInstance())));
   }
 
