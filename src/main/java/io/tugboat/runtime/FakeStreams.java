@@ -125,23 +125,23 @@ final class FakeStreams {
    */
   ExecSession attach(String containerId, boolean stdin) {
     Log log = log(containerId);
-    CompletableFuture<Integer> detached = new CompletableFuture<>();
-    Source<Optional<ByteString>, NotUsed> follow = Source.unfoldAsync(log.size(), i -> log.next(i, -1)
-        .thenApply(line -> line.map(l -> Pair.create(i + 1, Optional.of(render(l, false))))));
-    Source<ByteString, NotUsed> stdout = follow
-        // Ends with the log (the container exited) or when the client detaches, whichever comes first.
-        .merge(Source.completionStage(detached).map(code -> Optional.<ByteString>empty()), true)
-        .takeWhile(Optional::isPresent).map(Optional::get);
+    // Completed with the log's length once the client closed stdin: the output ends after what it typed.
+    CompletableFuture<Integer> detachedAt = new CompletableFuture<>();
+    Source<ByteString, NotUsed> stdout = Source.unfoldAsync(log.size(), i -> {
+      CompletableFuture<Optional<Line>> next = log.next(i, -1).toCompletableFuture();
+      return next.applyToEither(detachedAt.thenCompose(end -> log.next(i, end)), line -> line)
+          .thenApply(line -> line.map(l -> Pair.create(i + 1, render(l, false))));
+    });
     Sink<ByteString, ?> in = !stdin ? Sink.ignore() : Flow.of(ByteString.class)
         .map(ByteString::utf8String)
         .to(Sink.<String>foreach(text -> {
           for (String line : text.split("\n")) {
             log.append(clock.instant(), line);
           }
-        }).mapMaterializedValue(done -> done.whenComplete((d, e) -> detached.complete(0))));
+        }).mapMaterializedValue(done -> done.whenComplete((d, e) -> detachedAt.complete(log.size()))));
     CompletableFuture<Integer> exited = exit(containerId);
     return new ExecSession(stdout, Source.empty(), in, recordResizes(containerId),
-        stdin ? detached.applyToEither(exited, code -> code) : exited);
+        stdin ? detachedAt.thenApply(end -> 0).applyToEither(exited, code -> code) : exited);
   }
 
   /** Port-forward to a fake sandbox: whatever is sent comes back. */

@@ -156,6 +156,17 @@ class FakeRuntimeStreamsTest {
   }
 
   @Test
+  void attachWithStdinEchoesItAndEndsAfterItOnceStdinCloses() throws Exception {
+    String c = started("app", 0);
+    ExecSession attached = runtime.attach(c, true, false);
+    CompletionStage<String> out = collect(attached.stdout());
+    Source.single(ByteString.fromString("one\ntwo\n")).runWith(attached.stdin(), materializer);
+    assertEquals("one\ntwo\n", await(out));
+    assertEquals(0, await(attached.exitCode()));
+    assertEquals("one\ntwo\n", text(runtime.containerLogs(c, LogOptions.defaults())));
+  }
+
+  @Test
   void portForwardEchoesIntoAReadySandboxOnly() throws Exception {
     assertEquals("ping", text(Source.single(ByteString.fromString("ping")).via(runtime.portForward(sandbox, 80))));
     await(runtime.stopPodSandbox(sandbox));
