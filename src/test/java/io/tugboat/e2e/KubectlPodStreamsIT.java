@@ -5,25 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * kubectl logs and exec against a cluster started by {@code scripts/tugboat up}, served by the in-memory container
- * backend (no container runtime runs): kubectl 1.33 over WebSocket, kubectl 1.29 and 1.28 over SPDY/3.1 (switched on for
- * this cluster with {@code tugboat.api.spdy = on}). The pod is created already bound to a node and marked Running
- * with kubectl, as a node agent would.
+ * kubectl logs, exec, attach and port-forward, every release 1.27 to 1.33, against a cluster started by
+ * {@code scripts/tugboat up}: the pod is scheduled to this host's node, whose agent runs it on the fake runtime
+ * and serves its streams through the cluster (no process runs: exec has built-in commands, port-forward echoes).
+ * kubectl 1.30+ speak WebSocket, 1.27-1.29 SPDY/3.1 (the SPDY front is on for this cluster).
  */
 class KubectlPodStreamsIT {
 
   private static final Path BIN = Path.of("/usr/lib/google-cloud-sdk/bin");
+  private static final Pattern FORWARDING = Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 8080");
   private static TugboatCluster cluster;
 
   @BeforeAll
@@ -56,11 +62,16 @@ class KubectlPodStreamsIT {
     return BIN.resolve("kubectl." + version);
   }
 
-  /** Runs one kubectl version, with stdin from {@code input} (or none). */
-  private static TugboatCluster.Result run(String version, String input, String... args) {
+  private static List<String> kubectlCommand(String version, String... args) {
     List<String> kubectl = new ArrayList<>(List.of(kubectl(version).toString(),
         "--cache-dir=" + cluster.dataDir().resolve("kubecache-" + version)));
     kubectl.addAll(List.of(args));
+    return kubectl;
+  }
+
+  /** Runs one kubectl version, with stdin from {@code input} (or none). */
+  private static TugboatCluster.Result run(String version, String input, String... args) {
+    List<String> kubectl = kubectlCommand(version, args);
     List<String> command = input == null ? kubectl
         : List.of("sh", "-c", "printf '%s' \"$INPUT\" | exec \"$@\"", "sh");
     if (input != null) {
@@ -77,25 +88,24 @@ class KubectlPodStreamsIT {
     return r.stdout();
   }
 
-  /** A running pod named {@code name} on node worker-1, as the scheduler and node agent would leave it. */
+  /** A pod named {@code name} that the scheduler puts on this host's node and its agent runs. */
   private static void runningPod(String version, String name) {
     Path manifest = cluster.writeFile(name + ".yaml", """
         apiVersion: v1
         kind: Pod
         metadata: {name: %s}
         spec:
-          nodeName: worker-1
           containers:
-          - {name: main, image: busybox}
+          - {name: main, image: busybox, stdin: true}
         """.formatted(name));
     ok(version, null, "create", "-f", manifest.toString(), "--validate=false");
-    ok(version, null, "patch", "pod", name, "--subresource=status", "--type=merge", "-p",
-        "{\"status\":{\"phase\":\"Running\"}}");
+    cluster.awaitKubectl(Duration.ofSeconds(60), out -> out.trim().equals("Running"), "pod " + name + " running", "get", "pod", name,
+        "-o", "jsonpath={.status.phase}");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1.33", "1.29", "1.28"})
-  void logsExecAndInteractiveExec(String version) {
+  @ValueSource(strings = {"1.33", "1.32", "1.31", "1.30", "1.29", "1.28", "1.27"})
+  void logsExecAttachAndPortForward(String version) throws Exception {
     assumeTrue(cluster != null && Files.isExecutable(kubectl(version)), "kubectl " + version + " is not installed");
     String pod = "streams-" + version.replace(".", "-");
     runningPod(version, pod);
@@ -113,5 +123,28 @@ class KubectlPodStreamsIT {
     assertEquals("line two\n", ok(version, null, "logs", pod, "--tail=1"));
     String stamped = ok(version, null, "logs", pod, "--tail=1", "--timestamps");
     assertTrue(stamped.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z line two\n"), stamped);
+
+    // The fake main process echoes stdin to its output: attach sees its own line, which stays in the log.
+    String attached = ok(version, "typed in\n", "attach", "-i", pod);
+    assertTrue(attached.contains("typed in\n"), attached);
+    assertEquals("typed in\n", ok(version, null, "logs", pod, "--tail=1"));
+
+    portForwardEchoes(version, pod);
+  }
+
+  /** kubectl port-forward to a free local port; the fake sandbox answers every byte with itself. */
+  private static void portForwardEchoes(String version, String pod) throws Exception {
+    try (TugboatCluster.Streaming forward = cluster.start(kubectlCommand(version, "port-forward", "pod/" + pod,
+        ":8080"), Map.of("KUBECONFIG", cluster.kubeconfig().toString()))) {
+      Matcher m = FORWARDING.matcher(forward.awaitLine(l -> FORWARDING.matcher(l).find(), Duration.ofSeconds(30)));
+      assertTrue(m.find());
+      try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(m.group(1)))) {
+        socket.setSoTimeout(20_000);
+        socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+        byte[] answer = socket.getInputStream().readNBytes(5);
+        assertEquals("ping\n", new String(answer, StandardCharsets.UTF_8));
+      }
+    }
   }
 }
