@@ -10,9 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The latest {@link NodeUsage} of every node whose agent runs in this JVM: agents publish after each
- * measurement, the metrics API reads without asking any agent. One JVM only for now: a worker JVM's agents are
- * not seen by another JVM's API server until a later issue spreads these snapshots (Distributed Data, or an ask
- * to the worker JVMs) behind these same three reads.
+ * measurement; the JVM's {@link UsageServer} answers from it to the metrics API of any JVM, which asks every
+ * worker JVM on each read.
  */
 public final class MetricsRegistry implements Extension {
 
