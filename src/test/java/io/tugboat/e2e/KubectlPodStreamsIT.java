@@ -132,11 +132,23 @@ class KubectlPodStreamsIT {
     portForwardEchoes(version, pod);
   }
 
-  /** kubectl port-forward to a free local port; the fake sandbox answers every byte with itself. */
+  /**
+   * kubectl port-forward to a free local port; the fake sandbox answers every byte with itself. kubectl 1.31+
+   * must get its SPDY-in-WebSocket tunnel (its log, merged into stdout, says what it negotiated), older ones
+   * upgrade to SPDY directly.
+   */
   private static void portForwardEchoes(String version, String pod) throws Exception {
-    try (TugboatCluster.Streaming forward = cluster.start(kubectlCommand(version, "port-forward", "pod/" + pod,
-        ":8080"), Map.of("KUBECONFIG", cluster.kubeconfig().toString()))) {
-      Matcher m = FORWARDING.matcher(forward.awaitLine(l -> FORWARDING.matcher(l).find(), Duration.ofSeconds(30)));
+    List<String> command = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" 2>&1", "sh"));
+    command.addAll(kubectlCommand(version, "port-forward", "-v=6", "pod/" + pod, ":8080"));
+    boolean tunnelled = Integer.parseInt(version.substring(2)) >= 31;
+    boolean[] sawTunnel = {false};
+    java.util.function.Predicate<String> tunnel = l -> l.contains("negotiated protocol: portforward.k8s.io");
+    try (TugboatCluster.Streaming forward = cluster.start(command,
+        Map.of("KUBECONFIG", cluster.kubeconfig().toString()))) {
+      Matcher m = FORWARDING.matcher(forward.awaitLine(l -> {
+        sawTunnel[0] |= tunnel.test(l);
+        return FORWARDING.matcher(l).find();
+      }, Duration.ofSeconds(30)));
       assertTrue(m.find());
       try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(m.group(1)))) {
         socket.setSoTimeout(20_000);
@@ -144,6 +156,9 @@ class KubectlPodStreamsIT {
         socket.getOutputStream().flush();
         byte[] answer = socket.getInputStream().readNBytes(5);
         assertEquals("ping\n", new String(answer, StandardCharsets.UTF_8));
+      }
+      if (tunnelled && !sawTunnel[0]) {
+        forward.awaitLine(tunnel, Duration.ofSeconds(10));
       }
     }
   }

@@ -3,12 +3,14 @@ package io.tugboat.api.streaming;
 import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.Query;
 import akka.http.javadsl.model.ws.WebSocketUpgrade;
 import akka.stream.Materializer;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tugboat.api.streaming.spdy.SpdyTunnel;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
 import io.tugboat.model.FieldError;
@@ -84,7 +86,13 @@ public final class PodStreamRoutes {
     }
     WebSocketStreams ws = new WebSocketStreams(streams, materializer);
     if (sub.equals("portforward")) {
-      return CompletableFuture.completedFuture(ws.portForward(upgrade.get(), portForward(namespace, name, q)));
+      boolean tunnel = false;
+      for (HttpHeader h : request.getHeaders()) {
+        tunnel |= h.is("sec-websocket-protocol") && List.of(h.value().split("\\s*,\\s*"))
+            .contains(SpdyTunnel.PROTOCOL);
+      }
+      return CompletableFuture.completedFuture(ws.portForward(upgrade.get(), portForward(namespace, name, q),
+          tunnel));
     }
     return ws.exec(upgrade.get(), exec(namespace, name, sub, q));
   }

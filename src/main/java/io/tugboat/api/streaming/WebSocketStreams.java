@@ -3,6 +3,7 @@ package io.tugboat.api.streaming;
 import akka.Done;
 import akka.NotUsed;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.model.ws.BinaryMessage;
 import akka.http.javadsl.model.ws.Message;
 import akka.http.javadsl.model.ws.WebSocketUpgrade;
@@ -18,6 +19,7 @@ import akka.util.ByteString;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
 import io.tugboat.runtime.ExecSession;
+import io.tugboat.api.streaming.spdy.SpdyTunnel;
 import io.tugboat.runtime.TerminalSize;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +99,20 @@ final class WebSocketStreams {
     return t.attach() ? Flow.fromSinkAndSourceCoupled(in, out) : Flow.fromSinkAndSource(in, out);
   }
 
-  HttpResponse portForward(WebSocketUpgrade upgrade, PodStreamRoutes.PortForwardTarget t) {
+  /**
+   * Port-forward over WebSocket: SPDY tunnelled in it when the client offered {@link SpdyTunnel#PROTOCOL}
+   * ({@code tunnel}, read from the raw header: Akka HTTP does not parse a protocol name with '/' and '+' into
+   * the upgrade's requested protocols), else Kubernetes' channel framing with the ports from the query.
+   */
+  HttpResponse portForward(WebSocketUpgrade upgrade, PodStreamRoutes.PortForwardTarget t, boolean tunnel) {
+    if (tunnel) {
+      // kubectl 1.31+: SPDY inside the WebSocket, ports named per stream (none in the query).
+      Flow<Message, Message, NotUsed> flow = SpdyTunnel.portForward(streams, t, materializer);
+      return offered(upgrade).contains(SpdyTunnel.PROTOCOL)
+          ? upgrade.handleMessagesWith(flow, SpdyTunnel.PROTOCOL)
+          : upgrade.handleMessagesWith(flow).addHeader(RawHeader.create("Sec-WebSocket-Protocol",
+              SpdyTunnel.PROTOCOL));
+    }
     if (t.ports().isEmpty()) {
       throw new ApiException(ApiError.badRequest("query parameter \"ports\" is required"));
     }
@@ -105,7 +120,7 @@ final class WebSocketStreams {
     Optional<String> protocol = offered.stream().filter(PORT_FORWARD_PROTOCOLS::contains).findFirst();
     if (!offered.isEmpty() && protocol.isEmpty()) {
       throw new ApiException(ApiError.badRequest("none of the requested protocols " + offered
-          + " is supported; use v4.channel.k8s.io (SPDY-over-WebSocket tunnelling is not served yet)"));
+          + " is supported; use v4.channel.k8s.io or " + SpdyTunnel.PROTOCOL));
     }
     List<SourceQueueWithComplete<ByteString>> inputs = new ArrayList<>();
     List<Source<ByteString, NotUsed>> outputs = new ArrayList<>();
