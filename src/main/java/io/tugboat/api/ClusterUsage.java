@@ -4,6 +4,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.receptionist.Receptionist;
+import akka.stream.Materializer;
+import akka.stream.javadsl.Sink;
 import io.tugboat.node.NodeUsage;
 import io.tugboat.node.UsageServer;
 import io.tugboat.store.Futures;
@@ -24,10 +26,12 @@ final class ClusterUsage {
 
   private final ActorSystem<?> system;
   private final Duration timeout;
+  private final Materializer materializer;
 
   ClusterUsage(ActorSystem<?> system, Duration timeout) {
     this.system = system;
     this.timeout = timeout;
+    this.materializer = Materializer.matFromSystem(system);
   }
 
   /** The usage of these nodes (of every node when empty), by node name. */
@@ -36,23 +40,26 @@ final class ClusterUsage {
         replyTo -> Receptionist.find(UsageServer.KEY, replyTo), timeout, system.scheduler()),
         system.executionContext());
     return listing.thenCompose(l -> {
-      List<CompletableFuture<UsageServer.Answer>> answers = l.getServiceInstances(UsageServer.KEY).stream()
+      List<CompletableFuture<List<NodeUsage>>> answers = l.getServiceInstances(UsageServer.KEY).stream()
           .map(server -> ask(server, names)).toList();
       return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
         Map<String, NodeUsage> merged = new HashMap<>();
-        for (CompletableFuture<UsageServer.Answer> a : answers) {
+        for (CompletableFuture<List<NodeUsage>> a : answers) {
           // Two JVMs measuring one node (a restart moving it) both answer: the newer measurement wins.
-          a.join().nodes().forEach(u -> merged.merge(u.node(), u,
-              (x, y) -> x.timestamp().isAfter(y.timestamp()) ? x : y));
+          a.join().forEach(u -> merged.merge(u.node(), u, (x, y) -> x.timestamp().isAfter(y.timestamp()) ? x : y));
         }
         return merged;
       });
     });
   }
 
-  private CompletableFuture<UsageServer.Answer> ask(ActorRef<UsageServer.Query> server, Set<String> names) {
-    return Futures.on(AskPattern.<UsageServer.Query, UsageServer.Answer>ask(server,
-            replyTo -> new UsageServer.Query(names, replyTo), timeout, system.scheduler()), system.executionContext())
-        .exceptionally(e -> new UsageServer.Answer(List.of()));
+  /** One usage server's nodes, all its batches read within the timeout; none when it fails or is too slow. */
+  private CompletableFuture<List<NodeUsage>> ask(ActorRef<UsageServer.Query> server, Set<String> names) {
+    CompletableFuture<UsageServer.Answer> answer = Futures.on(AskPattern.<UsageServer.Query, UsageServer.Answer>ask(
+        server, replyTo -> new UsageServer.Query(names, replyTo), timeout, system.scheduler()),
+        system.executionContext());
+    return answer.thenCompose(a -> Futures.on(a.nodes().getSource().completionTimeout(timeout)
+            .mapConcat(UsageServer.Batch::nodes).runWith(Sink.seq(), materializer), system.executionContext()))
+        .exceptionally(e -> List.of());
   }
 }

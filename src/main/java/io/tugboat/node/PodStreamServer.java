@@ -47,9 +47,9 @@ public final class PodStreamServer {
       Materializer materializer = Materializer.createMaterializer(ctx);
       Server server = new Server(node, runtime, materializer);
       return Behaviors.receive(PodStreams.Command.class)
-          .onMessage(PodStreams.OpenLogs.class, m -> server.answer(m.replyTo(), server.logs(m)))
-          .onMessage(PodStreams.OpenExec.class, m -> server.answer(m.replyTo(), server.exec(m)))
-          .onMessage(PodStreams.OpenPortForward.class, m -> server.answer(m.replyTo(), server.portForward(m)))
+          .onMessage(PodStreams.OpenLogs.class, m -> server.answer(m.replyTo(), () -> server.logs(m)))
+          .onMessage(PodStreams.OpenExec.class, m -> server.answer(m.replyTo(), () -> server.exec(m)))
+          .onMessage(PodStreams.OpenPortForward.class, m -> server.answer(m.replyTo(), () -> server.portForward(m)))
           .build();
     });
   }
@@ -111,7 +111,13 @@ public final class PodStreamServer {
 
     /** Replies once, whatever happened: an unexpected failure is a 500 naming the node. */
     Behavior<PodStreams.Command> answer(ActorRef<PodStreams.Reply> replyTo,
-        CompletionStage<PodStreams.Reply> reply) {
+        java.util.function.Supplier<CompletionStage<PodStreams.Reply>> open) {
+      CompletionStage<PodStreams.Reply> reply;
+      try {
+        reply = open.get();
+      } catch (RuntimeException e) {
+        reply = CompletableFuture.failedFuture(e); // a runtime that throws instead of failing its future
+      }
       reply.whenComplete((r, e) -> replyTo.tell(e == null ? r : new PodStreams.Refused(500, "InternalError",
           "Internal error occurred: node " + node + ": " + message(e))));
       return Behaviors.same();
@@ -133,7 +139,7 @@ public final class PodStreamServer {
           }
           throw e;
         }
-        SourceRef<ByteString> ref = log.runWith(StreamRefs.sourceRef(), materializer);
+        SourceRef<ByteString> ref = out(log);
         return new PodStreams.LogsOpened(ref);
       });
     }
@@ -147,8 +153,8 @@ public final class PodStreamServer {
         String id = c.get().id();
         ExecSession session = m.attach() ? runtime.attach(id, m.stdin(), m.tty())
             : runtime.exec(id, m.command(), m.stdin(), m.tty());
-        SourceRef<ByteString> stdout = session.stdout().runWith(StreamRefs.sourceRef(), materializer);
-        SourceRef<ByteString> stderr = session.stderr().runWith(StreamRefs.sourceRef(), materializer);
+        SourceRef<ByteString> stdout = out(session.stdout());
+        SourceRef<ByteString> stderr = out(session.stderr());
         SinkRef<ByteString> stdin = StreamRefs.<ByteString>sinkRef().to(session.stdin()).run(materializer);
         SinkRef<TerminalSize> resize = StreamRefs.<TerminalSize>sinkRef().to(session.resize()).run(materializer);
         SourceRef<Integer> exit = Source.completionStage(session.exitCode())
@@ -166,9 +172,15 @@ public final class PodStreamServer {
         }
         Flow<ByteString, ByteString, ?> connection = runtime.portForward(sandbox.get().id(), m.port());
         Pair<SinkRef<ByteString>, SourceRef<ByteString>> refs = StreamRefs.<ByteString>sinkRef()
-            .via(connection).toMat(StreamRefs.sourceRef(), Keep.both()).run(materializer);
+            .via(connection).mapConcat(PodStreams::chunks).toMat(StreamRefs.sourceRef(), Keep.both())
+            .run(materializer);
         return new PodStreams.PortForwardOpened(refs.first(), refs.second());
       });
+    }
+
+    /** An output as a ref, in chunks small enough for one remote message each. */
+    private SourceRef<ByteString> out(Source<ByteString, ?> bytes) {
+      return bytes.mapConcat(PodStreams::chunks).runWith(StreamRefs.sourceRef(), materializer);
     }
 
     private CompletionStage<Optional<ContainerStatus>> container(PodStreams.Pod pod, String name) {

@@ -19,6 +19,25 @@ import java.util.List;
 public final class PodStreams {
   private PodStreams() {}
 
+  /**
+   * The largest chunk of bytes one stream-ref element carries. Artery drops a message over its maximum frame
+   * size (256 KiB by default), so both sides cut bigger chunks (a process's read, a client's frame) before
+   * sending them.
+   */
+  public static final int MAX_CHUNK = 64 * 1024;
+
+  /** {@code bytes} cut into pieces of at most {@link #MAX_CHUNK} bytes. */
+  public static List<ByteString> chunks(ByteString bytes) {
+    if (bytes.size() <= MAX_CHUNK) {
+      return List.of(bytes);
+    }
+    List<ByteString> pieces = new java.util.ArrayList<>();
+    for (int i = 0; i < bytes.size(); i += MAX_CHUNK) {
+      pieces.add(bytes.slice(i, Math.min(bytes.size(), i + MAX_CHUNK)));
+    }
+    return pieces;
+  }
+
   /** The receptionist key the stream server of node {@code node} registers under. */
   public static ServiceKey<Command> key(String node) {
     return ServiceKey.create(Command.class, "tugboat-pod-streams-" + node);

@@ -8,6 +8,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import akka.pattern.Patterns;
 import akka.stream.Materializer;
+import akka.stream.SinkRef;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
@@ -77,7 +78,7 @@ public final class ClusterContainerStreams implements ContainerStreams {
     return Flow.lazyCompletionStageFlow(() -> open(pod,
         replyTo -> new PodStreams.OpenPortForward(target(pod), port, replyTo), PodStreams.PortForwardOpened.class)
         // Not coupled: a client's half-close (its end of input) still lets the port's answer through.
-        .thenApply(opened -> Flow.fromSinkAndSource(opened.in().getSink(), opened.out().getSource())
+        .thenApply(opened -> Flow.fromSinkAndSource(in(opened.in()), opened.out().getSource())
             .mapMaterializedValue(m -> NotUsed.getInstance())));
   }
 
@@ -86,8 +87,13 @@ public final class ClusterContainerStreams implements ContainerStreams {
     CompletionStage<Integer> exit = Futures.on(opened.exitCode().getSource().runWith(Sink.headOption(), materializer),
         system.executionContext()).thenApply(code -> code.orElseThrow(() ->
             new IllegalStateException("the session ended without an exit code")));
-    return new ExecSession(opened.stdout().getSource(), opened.stderr().getSource(), opened.stdin().getSink(),
+    return new ExecSession(opened.stdout().getSource(), opened.stderr().getSource(), in(opened.stdin()),
         opened.resize().getSink(), exit);
+  }
+
+  /** An input ref as a sink, in chunks small enough for one remote message each. */
+  private static Sink<ByteString, NotUsed> in(SinkRef<ByteString> ref) {
+    return Flow.of(ByteString.class).mapConcat(PodStreams::chunks).to(ref.getSink());
   }
 
   private static PodStreams.Pod target(PodRef pod) {
