@@ -62,13 +62,31 @@ public final class PodStreamServer {
    */
   static Optional<ContainerStatus> current(List<SandboxStatus> sandboxes, List<ContainerStatus> containers,
       String uid, String name) {
+    List<ContainerStatus> instances = instances(sandboxes, containers, uid, name);
+    return instances.isEmpty() ? Optional.empty() : Optional.of(instances.get(instances.size() - 1));
+  }
+
+  /**
+   * The instance of that container before the current one (what {@code kubectl logs --previous} reads), across
+   * sandboxes: a recreated sandbox continues the attempts of the one before.
+   */
+  static Optional<ContainerStatus> previous(List<SandboxStatus> sandboxes, List<ContainerStatus> containers,
+      String uid, String name) {
+    List<ContainerStatus> instances = instances(sandboxes, containers, uid, name);
+    return instances.size() < 2 ? Optional.empty() : Optional.of(instances.get(instances.size() - 2));
+  }
+
+  /** The pod's instances of a container, oldest first: by sandbox, then attempt. */
+  private static List<ContainerStatus> instances(List<SandboxStatus> sandboxes, List<ContainerStatus> containers,
+      String uid, String name) {
     Map<String, SandboxStatus> ofPod = sandboxes.stream().filter(s -> s.uid().equals(uid))
         .collect(Collectors.toMap(SandboxStatus::id, Function.identity()));
     return containers.stream()
         .filter(c -> c.name().equals(name) && ofPod.containsKey(c.sandboxId()))
-        .max(Comparator.<ContainerStatus, java.time.Instant>comparing(c -> ofPod.get(c.sandboxId()).createdAt())
+        .sorted(Comparator.<ContainerStatus, java.time.Instant>comparing(c -> ofPod.get(c.sandboxId()).createdAt())
             .thenComparingInt(ContainerStatus::attempt)
-            .thenComparing(ContainerStatus::createdAt));
+            .thenComparing(ContainerStatus::createdAt))
+        .toList();
   }
 
   /** The pod's ready sandbox (the one port-forward connects into), if any. */
@@ -123,24 +141,27 @@ public final class PodStreamServer {
       return Behaviors.same();
     }
 
+    /** The current instance's log, or the previous instance's (found here, then read as any other log). */
     CompletionStage<PodStreams.Reply> logs(PodStreams.OpenLogs m) {
-      return container(m.pod(), m.container()).thenApply(c -> {
+      CompletableFuture<List<SandboxStatus>> sandboxes = runtime.listPodSandboxes().toCompletableFuture();
+      CompletableFuture<List<ContainerStatus>> containers = runtime.listContainers(null).toCompletableFuture();
+      return sandboxes.thenCombine(containers, (s, all) -> {
+        String uid = m.pod().uid();
+        if (m.options().previous()) {
+          Optional<ContainerStatus> previous = previous(s, all, uid, m.container());
+          if (previous.isEmpty()) {
+            return badRequest("previous terminated container \"" + m.container() + "\" in pod \""
+                + m.pod().name() + "\" not found");
+          }
+          return new PodStreams.LogsOpened(out(runtime.containerLogs(previous.get().id(),
+              m.options().withPrevious(false))));
+        }
+        Optional<ContainerStatus> c = current(s, all, uid, m.container());
         if (c.isEmpty() || c.get().state() == ContainerState.CREATED) {
           return badRequest("container \"" + m.container() + "\" in pod \"" + m.pod().name()
               + "\" is waiting to start: ContainerCreating");
         }
-        Source<ByteString, ?> log;
-        try {
-          log = runtime.containerLogs(c.get().id(), m.options());
-        } catch (ContainerRuntime.RuntimeError e) {
-          if (m.options().previous()) {
-            return badRequest("previous terminated container \"" + m.container() + "\" in pod \""
-                + m.pod().name() + "\" not found");
-          }
-          throw e;
-        }
-        SourceRef<ByteString> ref = out(log);
-        return new PodStreams.LogsOpened(ref);
+        return new PodStreams.LogsOpened(out(runtime.containerLogs(c.get().id(), m.options())));
       });
     }
 

@@ -80,6 +80,10 @@ class ClusterStreamsTest {
     app = container(sandbox, "app", 0, true);
     container(sandbox, "idle", 0, false);
     runtime.exit(container(sandbox, "done", 0, true), 3);
+    String crashed = container(sandbox, "restarted", 0, true);
+    runtime.appendLog(crashed, "before the crash");
+    runtime.exit(crashed, 1);
+    runtime.appendLog(container(sandbox, "restarted", 1, true), "after the restart");
     worker.spawn(PodStreamServer.create("n1", runtime), "streams-n1");
     worker.spawn(UsageServer.create(), "usage-server");
     MetricsRegistry.get(worker.system()).publish(new NodeUsage("n1", Instant.parse("2026-01-01T00:00:00Z"),
@@ -209,6 +213,13 @@ class ClusterStreamsTest {
     String echoed = text(Source.from(List.of(ByteString.fromString("ping "), ByteString.fromString("pong")))
         .via(streams.portForward(POD, 8080)));
     assertEquals("ping pong", echoed);
+  }
+
+  @Test
+  void previousLogsAreThoseOfTheAttemptBefore() throws Exception {
+    assertEquals("before the crash\n", text(await(streams.logs(POD, "restarted",
+        LogOptions.defaults().withPrevious(true)))));
+    assertEquals("after the restart\n", text(await(streams.logs(POD, "restarted", LogOptions.defaults()))));
   }
 
   @Test

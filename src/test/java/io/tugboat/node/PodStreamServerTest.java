@@ -27,7 +27,7 @@ class PodStreamServerTest {
   }
 
   @Test
-  void theCurrentContainerIsTheLatestAttemptInThePodsNewestSandbox() {
+  void theCurrentContainerIsTheLatestAttemptInThePodsNewestSandboxAndPreviousTheOneBefore() {
     List<SandboxStatus> sandboxes = List.of(sandbox("s-old", "u1", SandboxState.NOTREADY, 0),
         sandbox("s-new", "u1", SandboxState.READY, 10), sandbox("s-other", "u2", SandboxState.READY, 20));
     List<ContainerStatus> containers = List.of(
@@ -37,6 +37,8 @@ class PodStreamServerTest {
         container("c4", "s-new", "sidecar", 2, ContainerState.RUNNING),
         container("c5", "s-other", "app", 9, ContainerState.RUNNING));
     assertEquals("c3", PodStreamServer.current(sandboxes, containers, "u1", "app").orElseThrow().id());
+    assertEquals("c2", PodStreamServer.previous(sandboxes, containers, "u1", "app").orElseThrow().id());
+    assertEquals(Optional.empty(), PodStreamServer.previous(sandboxes, containers, "u1", "sidecar"));
     assertEquals(Optional.empty(), PodStreamServer.current(sandboxes, containers, "u1", "nosuch"));
     assertEquals(Optional.empty(), PodStreamServer.current(sandboxes, containers, "u3", "app"));
     assertEquals("s-new", PodStreamServer.readySandbox(sandboxes, "u1").orElseThrow().id());
