@@ -1,0 +1,276 @@
+package io.tugboat.runtime.image;
+
+import static io.tugboat.runtime.image.TestArchives.image;
+import static io.tugboat.runtime.image.TestArchives.layer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tugboat.runtime.image.ImageStore.Image;
+import io.tugboat.runtime.image.TestArchives.Img;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading OCI layouts and docker saves into the local store: layers, whiteouts, links, names, sharing. */
+class LocalImageStoreTest {
+  @TempDir
+  Path tmp;
+
+  private static final Map<String, Object> CONFIG = Map.of("Entrypoint", List.of("/bin/sh", "-c"),
+      "Cmd", List.of("echo hi"), "Env", List.of("PATH=/bin"), "WorkingDir", "/work", "User", "1000",
+      "Labels", Map.of("purpose", "test"));
+
+  /** Two layers exercising every kind of entry: the second overwrites, whites out, empties and links. */
+  private static Img twoLayerImage(List<String> names) {
+    return image(names, CONFIG,
+        layer(l -> l.dir("etc", 0755).file("etc/a", "one").file("etc/b", "gone soon")
+            .dir("d", 0755).file("d/x", "x").dir("d/sub", 0700).file("d/sub/y", "y")
+            .dir("bin", 0755).file("bin/busybox", "#!binary", 04755).symlink("bin/sh", "busybox")
+            .dir("tmp", 01777)),
+        layer(l -> l.whiteout("etc", "b").file("etc/a", "two").hardlink("etc/c", "etc/a")
+            .dir("d", 0750).opaque("d").file("d/z", "z").device("dev/null")));
+  }
+
+  private LocalImageStore store() {
+    return new LocalImageStore(tmp.resolve("store"));
+  }
+
+  @Test
+  void appliesLayersInOrderFromAnOciTarWithGzipLayers() throws Exception {
+    Path archive = TestArchives.oci(tmp.resolve("img.tar"), true, twoLayerImage(List.of("example.com/app:1")));
+    List<Image> loaded = store().load(archive);
+
+    assertEquals(1, loaded.size());
+    Image image = loaded.get(0);
+    assertEquals(List.of("example.com/app:1"), image.names());
+    assertEquals(List.of("/bin/sh", "-c"), image.entrypoint());
+    assertEquals(List.of("echo hi"), image.cmd());
+    assertEquals(List.of("PATH=/bin"), image.env());
+    assertEquals("/work", image.workingDir());
+    assertEquals("1000", image.user());
+    assertEquals(Map.of("purpose", "test"), image.labels());
+    assertTrue(image.id().matches("sha256:[0-9a-f]{64}"), image.id());
+    assertEquals("example.com/app@" + image.id(), image.digestRef());
+
+    Path root = image.rootfs();
+    assertEquals("two", Files.readString(root.resolve("etc/a")));
+    assertFalse(Files.exists(root.resolve("etc/b"), LinkOption.NOFOLLOW_LINKS), "whited out");
+    assertEquals(List.of("z"), children(root.resolve("d")), "opaque dir keeps only the upper layer's entries");
+    assertEquals(Files.getAttribute(root.resolve("etc/a"), "unix:ino"),
+        Files.getAttribute(root.resolve("etc/c"), "unix:ino"), "hard link shares the inode");
+    assertTrue(Files.isSymbolicLink(root.resolve("bin/sh")));
+    assertEquals(Path.of("busybox"), Files.readSymbolicLink(root.resolve("bin/sh")));
+    assertEquals(04755, mode(root.resolve("bin/busybox")), "setuid and mode kept");
+    assertEquals(01777, mode(root.resolve("tmp")), "sticky dir kept");
+    assertEquals(0750, mode(root.resolve("d")), "the upper layer's dir mode wins");
+    assertFalse(Files.exists(root.resolve("dev/null"), LinkOption.NOFOLLOW_LINKS), "device nodes skipped");
+    assertEquals("two".length() + "z".length() + "#!binary".length(), image.size(), "hard link counted once");
+  }
+
+  @Test
+  void loadsDockerSaveTarballsWithPlainAndGzipLayers() throws Exception {
+    LocalImageStore store = store();
+    store.load(TestArchives.dockerSave(tmp.resolve("plain.tar"), false, twoLayerImage(List.of("app:1"))));
+    Image gz = store.load(TestArchives.dockerSave(tmp.resolve("gz.tar.gz"), true,
+        twoLayerImage(List.of("other/app:2")))).get(0);
+
+    assertEquals(1, store.list().size(), "same config: the same image under both names");
+    assertEquals(List.of("docker.io/library/app:1", "docker.io/other/app:2"), gz.names());
+    assertEquals("two", Files.readString(store.resolve("app:1").orElseThrow().rootfs().resolve("etc/a")));
+    assertEquals(gz.id(), store.resolve("docker.io/other/app:2").orElseThrow().id());
+  }
+
+  @Test
+  void loadsAnOciLayoutDirectoryWithPlainLayersAndSeveralTags() throws Exception {
+    Path dir = TestArchives.oci(tmp.resolve("layout"), false,
+        twoLayerImage(List.of("busybox:latest", "docker.io/library/busybox:1.36")));
+    Image image = store().load(dir).get(0);
+    assertEquals(List.of("docker.io/library/busybox:1.36", "docker.io/library/busybox:latest"), image.names());
+    assertEquals(image.id(), store().resolve("busybox").orElseThrow().id());
+  }
+
+  @Test
+  void rejectsEntriesThatClimbOutOfTheRoot() throws Exception {
+    Path archive = TestArchives.oci(tmp.resolve("evil.tar"), true, image(List.of("evil:1"), Map.of(),
+        layer(l -> l.dir("etc", 0755).file("etc/../../../escaped", "pwned"))));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store().load(archive));
+    assertTrue(e.getMessage().contains("'..'"), e.getMessage());
+    assertLoadLeftNothing();
+  }
+
+  @Test
+  void rejectsAbsoluteEntryNames() throws Exception {
+    Path archive = TestArchives.dockerSave(tmp.resolve("abs.tar"), false, image(List.of("evil:1"), Map.of(),
+        layer(l -> l.file("/etc/passwd", "root::0:0::/:/bin/sh"))));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store().load(archive));
+    assertTrue(e.getMessage().contains("absolute"), e.getMessage());
+    assertLoadLeftNothing();
+  }
+
+  @Test
+  void rejectsHardLinksThatClimbOutOfTheRoot() throws Exception {
+    Path archive = TestArchives.oci(tmp.resolve("link.tar"), false, image(List.of("evil:1"), Map.of(),
+        layer(l -> l.hardlink("shadow", "../../../../etc/shadow"))));
+    assertThrows(IllegalArgumentException.class, () -> store().load(archive));
+    assertLoadLeftNothing();
+  }
+
+  @Test
+  void writesThroughSymlinkedDirectoriesStayInsideTheRoot() throws Exception {
+    Path outside = tmp.resolve("outside");
+    Files.createDirectories(outside);
+    Path archive = TestArchives.oci(tmp.resolve("links.tar"), true, image(List.of("links:1"), Map.of(),
+        layer(l -> l.symlink("up", "../../../../../../" + outside).symlink("abs", outside.toString())),
+        layer(l -> l.file("up/one", "1").file("abs/two", "2"))));
+    Image image = store().load(archive).get(0);
+
+    assertEquals(List.of(), children(outside), "nothing written outside the rootfs");
+    Path inside = image.rootfs().resolve(outside.toString().substring(1));
+    assertEquals("1", Files.readString(inside.resolve("one")));
+    assertEquals("2", Files.readString(inside.resolve("two")));
+    assertTrue(Files.isSymbolicLink(image.rootfs().resolve("up")), "the links themselves are kept");
+  }
+
+  @Test
+  void removingANameKeepsTheImageUntilItsLastNameGoes() throws Exception {
+    LocalImageStore store = store();
+    Image image = store.load(TestArchives.oci(tmp.resolve("a.tar"), true,
+        twoLayerImage(List.of("app:1", "app:2")))).get(0);
+
+    assertTrue(store.remove("app:1"));
+    assertTrue(store.resolve("app:1").isEmpty());
+    assertEquals(List.of("docker.io/library/app:2"), store.resolve("app:2").orElseThrow().names());
+    assertTrue(Files.isDirectory(image.rootfs()));
+
+    assertTrue(store.remove("docker.io/library/app:2"));
+    assertEquals(List.of(), store.list());
+    assertFalse(Files.exists(image.rootfs()), "the image goes with its last name");
+    assertFalse(store.remove("app:2"), "no image has that name any more");
+  }
+
+  @Test
+  void removesAnImageByIdPrefixWithAllItsNames() throws Exception {
+    LocalImageStore store = store();
+    Image image = store.load(TestArchives.oci(tmp.resolve("a.tar"), true,
+        twoLayerImage(List.of("app:1", "app:2")))).get(0);
+    assertTrue(store.remove(image.id().substring(7, 19)));
+    assertEquals(List.of(), store.list());
+  }
+
+  @Test
+  void resolvesByIdAndByDigestReference() throws Exception {
+    LocalImageStore store = store();
+    Image image = store.load(TestArchives.oci(tmp.resolve("a.tar"), true, twoLayerImage(List.of("app:1")))).get(0);
+    assertEquals(image, store.resolve(image.id()).orElseThrow());
+    assertEquals(image, store.resolve(image.digestRef()).orElseThrow());
+    assertEquals(image, store.resolve("app@" + image.id()).orElseThrow());
+    assertTrue(store.resolve("elsewhere/app@" + image.id()).isEmpty(), "a digest in another repository");
+  }
+
+  @Test
+  void seesImagesLoadedAndRemovedByAnotherInstanceOnTheSameDirectory() throws Exception {
+    LocalImageStore agent = store();
+    LocalImageStore cli = store();
+    assertTrue(agent.resolve("app:1").isEmpty());
+
+    cli.load(TestArchives.dockerSave(tmp.resolve("a.tar"), true, twoLayerImage(List.of("app:1"))));
+    assertEquals("two", Files.readString(agent.resolve("app:1").orElseThrow().rootfs().resolve("etc/a")));
+    assertEquals(1, agent.list().size());
+
+    cli.remove("app:1");
+    assertTrue(agent.resolve("app:1").isEmpty());
+    assertEquals(List.of(), agent.list());
+  }
+
+  @Test
+  void sharedBottomLayersAreLinkedNotUnpackedAgain() throws Exception {
+    TestArchives.Layer base = layer(l -> l.dir("bin", 0755).file("bin/tool", "tool", 0755));
+    TestArchives.Layer top = layer(l -> l.whiteout("bin", "gone").file("bin/extra", "extra"));
+    LocalImageStore store = store();
+    Image lower = store.load(TestArchives.oci(tmp.resolve("base.tar"), true,
+        image(List.of("base:1"), Map.of(), base))).get(0);
+    Image upper = store.load(TestArchives.oci(tmp.resolve("upper.tar"), true,
+        image(List.of("upper:1"), Map.of(), base, top))).get(0);
+
+    assertEquals(Files.getAttribute(lower.rootfs().resolve("bin/tool"), "unix:ino"),
+        Files.getAttribute(upper.rootfs().resolve("bin/tool"), "unix:ino"));
+    assertEquals(List.of("tool"), children(lower.rootfs().resolve("bin")), "the lower image is untouched");
+    assertEquals(List.of("extra", "tool"), children(upper.rootfs().resolve("bin")));
+
+    store.remove("base:1");
+    assertEquals("tool", Files.readString(upper.rootfs().resolve("bin/tool")), "survives the base's removal");
+  }
+
+  @Test
+  void loadingTheSameImageAgainOnlyAddsNames() throws Exception {
+    LocalImageStore store = store();
+    Image first = store.load(TestArchives.oci(tmp.resolve("a.tar"), true, twoLayerImage(List.of("app:1")))).get(0);
+    Object inode = Files.getAttribute(first.rootfs().resolve("etc/a"), "unix:ino");
+    Image again = store.load(TestArchives.oci(tmp.resolve("b.tar"), true, twoLayerImage(List.of("app:2")))).get(0);
+    assertEquals(first.id(), again.id());
+    assertEquals(inode, Files.getAttribute(again.rootfs().resolve("etc/a"), "unix:ino"), "not unpacked again");
+    assertEquals(List.of("docker.io/library/app:1", "docker.io/library/app:2"), again.names());
+  }
+
+  @Test
+  void aNameLoadedForAnotherImageMovesAndLeavesTheOldOneUntagged() throws Exception {
+    LocalImageStore store = store();
+    Image old = store.load(TestArchives.oci(tmp.resolve("a.tar"), true, twoLayerImage(List.of("app:1")))).get(0);
+    Image fresh = store.load(TestArchives.oci(tmp.resolve("b.tar"), true,
+        image(List.of("app:1"), Map.of(), layer(l -> l.file("new", "new"))))).get(0);
+    assertEquals(fresh.id(), store.resolve("app:1").orElseThrow().id());
+    Image untagged = store.resolve(old.id()).orElseThrow();
+    assertEquals(List.of(), untagged.names());
+    assertEquals(2, store.list().size());
+  }
+
+  @Test
+  void rejectsArchivesThatAreNeitherFormat() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("empty"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store().load(dir));
+    assertTrue(e.getMessage().contains("neither an OCI image layout"), e.getMessage());
+    Path text = Files.writeString(tmp.resolve("notes.txt"), "hello");
+    assertThrows(IllegalArgumentException.class, () -> store().load(text));
+    assertThrows(IllegalArgumentException.class, () -> store().load(tmp.resolve("missing.tar")));
+  }
+
+  @Test
+  void rejectsALayerWhoseContentDoesNotMatchTheConfig() throws Exception {
+    Img real = twoLayerImage(List.of("app:1"));
+    Img forged = new Img(List.of(real.layers().get(0), layer(l -> l.file("etc/a", "forged")).tar()),
+        real.names(), real.config());
+    // An unpacked docker save whose config promises the real layers while its second layer is another.
+    Path archive = TestArchives.dockerSave(tmp.resolve("forged"), false, forged);
+    Files.write(archive.resolve(TestArchives.sha(TestArchives.configOf(forged)) + ".json"),
+        TestArchives.configOf(real));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store().load(archive));
+    assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+    assertLoadLeftNothing();
+  }
+
+  private void assertLoadLeftNothing() throws IOException {
+    LocalImageStore store = store();
+    assertEquals(List.of(), store.list());
+    assertEquals(List.of(), children(store.root().resolve("images")));
+    assertEquals(List.of(), children(store.root().resolve("tmp")));
+    assertFalse(Files.exists(tmp.resolve("escaped")));
+  }
+
+  private static List<String> children(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static int mode(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+  }
+}
