@@ -62,12 +62,15 @@ public final class LocalImageStore implements ImageStore {
   private final Path root;
   private final Map<String, Image> byId = new ConcurrentHashMap<>();
 
-  /** A store rooted at {@code root} (created when missing). */
+  /**
+   * A store rooted at {@code root} (created when missing). Its paths are real ones (no symbolic links), as runc
+   * wants for a bundle's root.path.
+   */
   public LocalImageStore(Path root) {
-    this.root = root.toAbsolutePath();
     try {
-      Files.createDirectories(this.root.resolve("images"));
-      Files.createDirectories(this.root.resolve("tmp"));
+      Files.createDirectories(root.resolve("images"));
+      Files.createDirectories(root.resolve("tmp"));
+      this.root = root.toRealPath();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the image store at " + root, e);
     }

@@ -124,6 +124,17 @@ class LocalImageStoreTest {
   }
 
   @Test
+  void rejectsArchivePathsThatLeaveTheArchive() throws Exception {
+    Path archive = TestArchives.dockerSave(tmp.resolve("save"), false, twoLayerImage(List.of("app:1")));
+    Path manifest = archive.resolve("manifest.json");
+    String json = Files.readString(manifest);
+    Files.writeString(manifest, json.replaceFirst("\"Layers\":\\[\"", "\"Layers\":[\"../../"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store().load(archive));
+    assertTrue(e.getMessage().contains("'..'"), e.getMessage());
+    assertLoadLeftNothing();
+  }
+
+  @Test
   void writesThroughSymlinkedDirectoriesStayInsideTheRoot() throws Exception {
     Path outside = tmp.resolve("outside");
     Files.createDirectories(outside);
