@@ -13,8 +13,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,6 +204,46 @@ class LocalImageStoreTest {
     cli.remove("app:1");
     assertTrue(agent.resolve("app:1").isEmpty());
     assertEquals(List.of(), agent.list());
+  }
+
+  @Test
+  void concurrentLoadsThroughTwoInstancesKeepEveryName() throws Exception {
+    int count = 6;
+    List<Path> archives = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int n = i;
+      archives.add(TestArchives.oci(tmp.resolve("a" + i + ".tar"), true,
+          image(List.of("app:" + i), Map.of(), layer(l -> l.file("n", Integer.toString(n))))));
+    }
+    LocalImageStore one = store();
+    LocalImageStore two = store();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<List<Image>>> loads = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        Path archive = archives.get(i);
+        LocalImageStore store = i % 2 == 0 ? one : two;
+        loads.add(pool.submit(() -> store.load(archive)));
+      }
+      for (Future<List<Image>> load : loads) {
+        load.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = 0; i < count; i++) {
+      assertEquals(Integer.toString(i), Files.readString(one.resolve("app:" + i).orElseThrow().rootfs().resolve("n")));
+    }
+    assertEquals(count, two.list().size());
+  }
+
+  @Test
+  void aLoadClearsWhatAnInterruptedOneLeftInTmp() throws Exception {
+    LocalImageStore store = store();
+    Path leftover = Files.createDirectories(store.root().resolve("tmp/abc-half-unpacked/rootfs/etc"));
+    Files.writeString(leftover.resolve("passwd"), "x");
+    store.load(TestArchives.oci(tmp.resolve("a.tar"), true, twoLayerImage(List.of("app:1"))));
+    assertEquals(List.of(), children(store.root().resolve("tmp")));
   }
 
   @Test
