@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.runtime.image.ImageStore.Image;
 import io.tugboat.runtime.image.TestArchives.Img;
 import java.io.IOException;
@@ -153,6 +156,40 @@ class LocalImageStoreTest {
     assertEquals("1", Files.readString(inside.resolve("one")));
     assertEquals("2", Files.readString(inside.resolve("two")));
     assertTrue(Files.isSymbolicLink(image.rootfs().resolve("up")), "the links themselves are kept");
+  }
+
+  @Test
+  void picksThisHostsPlatformFromAMultiPlatformIndex() throws Exception {
+    String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+    Path layout = TestArchives.oci(tmp.resolve("multi"), true,
+        image(List.of("mine"), Map.of(), layer(l -> l.file("arch", arch))),
+        image(List.of("other"), Map.of(), layer(l -> l.file("arch", "s390x"))));
+    ObjectMapper json = new ObjectMapper();
+    ArrayNode flat = (ArrayNode) json.readTree(layout.resolve("index.json").toFile()).path("manifests");
+    ObjectNode nested = json.createObjectNode();
+    nested.put("schemaVersion", 2);
+    nested.put("mediaType", "application/vnd.oci.image.index.v1+json");
+    ArrayNode platforms = nested.putArray("manifests");
+    ObjectNode foreign = ((ObjectNode) flat.get(1).deepCopy()).without("annotations");
+    foreign.putObject("platform").put("os", "linux").put("architecture", "s390x");
+    ObjectNode native_ = ((ObjectNode) flat.get(0).deepCopy()).without("annotations");
+    native_.putObject("platform").put("os", "linux").put("architecture", arch);
+    platforms.add(foreign).add(native_);
+    byte[] nestedBytes = json.writeValueAsBytes(nested);
+    Files.write(layout.resolve("blobs/sha256/" + TestArchives.sha(nestedBytes)), nestedBytes);
+    ObjectNode index = json.createObjectNode();
+    index.put("schemaVersion", 2);
+    ObjectNode entry = index.putArray("manifests").addObject();
+    entry.put("mediaType", "application/vnd.oci.image.index.v1+json");
+    entry.put("digest", "sha256:" + TestArchives.sha(nestedBytes));
+    entry.put("size", nestedBytes.length);
+    entry.putObject("annotations").put(ArchiveImages.REF_NAME, "multi:1");
+    Files.write(layout.resolve("index.json"), json.writeValueAsBytes(index));
+
+    List<Image> loaded = store().load(layout);
+    assertEquals(1, loaded.size());
+    assertEquals(List.of("docker.io/library/multi:1"), loaded.get(0).names());
+    assertEquals(arch, Files.readString(loaded.get(0).rootfs().resolve("arch")));
   }
 
   @Test
