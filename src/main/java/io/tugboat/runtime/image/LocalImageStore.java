@@ -56,6 +56,7 @@ public final class LocalImageStore implements ImageStore {
   private static final Logger log = LoggerFactory.getLogger(LocalImageStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern HEX_ID = Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
+  private static final Pattern FULL_ID = Pattern.compile("(sha256:)?[0-9a-f]{64}");
   /** File locks are per process; threads of one JVM (the tests run several stores) queue here first. */
   private static final ReentrantLock JVM_LOCK = new ReentrantLock();
 
@@ -90,7 +91,7 @@ public final class LocalImageStore implements ImageStore {
   public Optional<Image> resolve(String reference) {
     String ref = reference.trim();
     Map<String, String> names = readIndex();
-    if (HEX_ID.matcher(ref).matches() && ref.length() >= 64) {
+    if (FULL_ID.matcher(ref).matches()) {
       String id = ref.startsWith("sha256:") ? ref : "sha256:" + ref;
       return image(id, names);
     }

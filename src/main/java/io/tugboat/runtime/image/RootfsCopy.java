@@ -22,7 +22,8 @@ final class RootfsCopy {
    * than writing into it. A file that cannot be linked (another file system, link count limit) is copied.
    */
   static void linkTree(Path from, Path to) throws IOException {
-    boolean owners = Integer.valueOf(0).equals(Files.getAttribute(from.getParent(), "unix:uid"));
+    // Owners can be given away only by root: the owner of the directory this process just made tells.
+    boolean owners = Integer.valueOf(0).equals(Files.getAttribute(to.getParent(), "unix:uid"));
     Deque<Path[]> dirs = new ArrayDeque<>();
     Files.walkFileTree(from, new SimpleFileVisitor<>() {
       @Override
