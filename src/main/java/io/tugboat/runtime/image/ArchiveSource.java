@@ -74,7 +74,7 @@ sealed interface ArchiveSource extends Closeable {
     return LayerUnpacker.checkedName(path, String.valueOf(archive));
   }
 
-  /** An unpacked layout. */
+  /** An unpacked layout; links in it may point within it, not out of it. */
   record Directory(Path dir) implements ArchiveSource {
     @Override
     public boolean exists(String path) {
@@ -86,6 +86,10 @@ sealed interface ArchiveSource extends Closeable {
       Path file = dir.resolve(clean(path, dir));
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(dir + " has no file " + path);
+      }
+      if (!file.toRealPath().startsWith(dir.toRealPath())) {
+        throw new IllegalArgumentException(dir + ": " + path + " links to " + file.toRealPath()
+            + ", outside the layout; refusing it");
       }
       return Files.newInputStream(file);
     }

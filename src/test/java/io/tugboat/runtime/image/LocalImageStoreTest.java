@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.runtime.image.ImageStore.Image;
 import io.tugboat.runtime.image.TestArchives.Img;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,6 +144,47 @@ class LocalImageStoreTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store().load(archive));
     assertTrue(e.getMessage().contains("'..'"), e.getMessage());
     assertLoadLeftNothing();
+  }
+
+  @Test
+  void followsLinksBetweenLayersInsideADockerSaveTar() throws Exception {
+    Img img = twoLayerImage(List.of("linked:1"));
+    byte[] config = TestArchives.configOf(img);
+    Path archive = tmp.resolve("linked.tar");
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
+      String manifest = "[{\"Config\":\"c.json\",\"RepoTags\":[\"linked:1\"],"
+          + "\"Layers\":[\"one/layer.tar\",\"two/layer.tar\"]}]";
+      putFile(tar, "manifest.json", manifest.getBytes(StandardCharsets.UTF_8));
+      putFile(tar, "c.json", config);
+      putFile(tar, "one/layer.tar", img.layers().get(0));
+      putFile(tar, "stored/layer.tar", img.layers().get(1));
+      TarArchiveEntry link = new TarArchiveEntry("two/layer.tar", TarConstants.LF_SYMLINK);
+      link.setLinkName("../stored/layer.tar");
+      tar.putArchiveEntry(link);
+      tar.closeArchiveEntry();
+    }
+    Image image = store().load(archive).get(0);
+    assertEquals("two", Files.readString(image.rootfs().resolve("etc/a")));
+  }
+
+  @Test
+  void refusesLayoutFilesLinkedOutOfTheLayout() throws Exception {
+    Path layout = TestArchives.dockerSave(tmp.resolve("save"), false, twoLayerImage(List.of("app:1")));
+    Img img = twoLayerImage(List.of("app:1"));
+    Path layer = layout.resolve(TestArchives.sha(img.layers().get(0)) + "/layer.tar");
+    Path outside = Files.write(tmp.resolve("outside.tar"), Files.readAllBytes(layer));
+    Files.delete(layer);
+    Files.createSymbolicLink(layer, outside);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store().load(layout));
+    assertTrue(e.getMessage().contains("outside the layout"), e.getMessage());
+  }
+
+  private static void putFile(TarArchiveOutputStream tar, String name, byte[] bytes) throws IOException {
+    TarArchiveEntry entry = new TarArchiveEntry(name);
+    entry.setSize(bytes.length);
+    tar.putArchiveEntry(entry);
+    tar.write(bytes);
+    tar.closeArchiveEntry();
   }
 
   @Test
