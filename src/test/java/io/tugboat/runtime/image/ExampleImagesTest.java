@@ -58,7 +58,7 @@ class ExampleImagesTest {
     LocalImageStore store = new LocalImageStore(tmp.resolve("images"));
     TestImages.ensure(store);
     Image nginx = store.resolve("nginx:1.14-alpine").orElseThrow();
-    assertEquals(6, nginx.names().size(), nginx.names().toString());
+    assertEquals(TestImages.NGINX.size(), nginx.names().size(), nginx.names().toString());
     assertEquals(List.of("httpd", "-f", "-v", "-p", "80", "-h", "/usr/share/nginx/html"), nginx.cmd());
     assertTrue(nginx.labels().get("io.tugboat.image.stand-in").startsWith("not nginx"), nginx.labels().toString());
     assertTrue(Files.readString(nginx.rootfs().resolve("usr/share/nginx/html/index.html"))

@@ -18,8 +18,8 @@ public final class TestImages {
   /** The busybox image's names. */
   public static final List<String> BUSYBOX = List.of("busybox:latest", "busybox:1.36");
   /** The nginx stand-in's names. */
-  public static final List<String> NGINX = List.of("nginx:latest", "nginx:1.14", "nginx:1.14-alpine", "nginx:1.15",
-      "nginx:1.15-alpine", "nginx:1.16");
+  public static final List<String> NGINX = List.of("nginx:latest", "nginx:1.14", "nginx:1.14.2",
+      "nginx:1.14-alpine", "nginx:1.15", "nginx:1.15-alpine", "nginx:1.16");
   private static final long BUILD_TIMEOUT_SECONDS = 300;
 
   private static Path built;
