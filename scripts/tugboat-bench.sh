@@ -64,6 +64,30 @@ bench_heap() {
   bench_row heap "committed" "$((total_k / 1024)) MiB" "" ""
 }
 
+# Used heap in KiB of process $1 after a full GC (0 when jcmd cannot tell).
+bench_heap_used_k() {
+  local jcmd
+  jcmd=$(jcmd_tool)
+  have "$jcmd" || { echo 0; return; }
+  "$jcmd" "$1" GC.run >/dev/null 2>&1 || true
+  "$jcmd" "$1" GC.heap_info 2>/dev/null | awk '/total [0-9]+K, used [0-9]+K/ && !/Metaspace|class space/ {
+    for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); s += v } } END { print s + 0 }'
+}
+
+# The node agent's memory per running pod: heap after a full GC with the startup phase's $5 pods running, less
+# the heap before them ($2 KiB), divided by the pods; then deletes the startup namespace $4 (API port $3).
+bench_pod_overhead() {
+  local pid="$1" before="$2" port="$3" ns="$4" pods="$5" after
+  after=$(bench_heap_used_k "$pid")
+  if [ "${before:-0}" -le 0 ] || [ "${after:-0}" -le 0 ]; then
+    bench_row startup "agent heap per pod" "jcmd could not read the heap" "" "not measured"
+  else
+    bench_row startup "agent heap per pod" "$(( (after - before) / pods )) KiB (heap $((before / 1024)) -> $((after / 1024)) MiB)" "" ""
+  fi
+  curl_api -s --max-time 30 --cacert "$DATA/pki/ca.crt" -X DELETE -o /dev/null \
+    "https://127.0.0.1:$port/api/v1/namespaces/$ns" 2>/dev/null || true
+}
+
 # Stops the cluster and starts it again (no build, the JVM options $3 it ran with), timing from the start
 # of 'up' to the first list of namespace $2 that holds all the bench's ConfigMaps it held before.
 bench_restart() {
@@ -122,7 +146,7 @@ bench_restart() {
 }
 
 cmd_bench() {
-  local data="./data" phases="creates,gets,list,heap,restart" count="" clients="" ns="" markdown=""
+  local data="./data" phases="creates,gets,list,heap,restart" count="" clients="" ns="" markdown="" startup_pods=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --data) [ $# -ge 2 ] || bad_usage "--data needs a directory"; data="$2"; shift 2 ;;
@@ -137,16 +161,19 @@ cmd_bench() {
       --namespace=*) ns="${1#*=}"; shift ;;
       --markdown) [ $# -ge 2 ] || bad_usage "--markdown needs a file"; markdown="$2"; shift 2 ;;
       --markdown=*) markdown="${1#*=}"; shift ;;
+      --startup-pods) [ $# -ge 2 ] || bad_usage "--startup-pods needs a number"; startup_pods="$2"; shift 2 ;;
+      --startup-pods=*) startup_pods="${1#*=}"; shift ;;
       *) bad_usage "bench: unknown option '$1'" ;;
     esac
   done
-  local java_phases="" p want_heap=0 want_restart=0
+  local java_phases="" p want_heap=0 want_restart=0 want_startup=0
   for p in $(echo "$phases" | tr ',' ' '); do
     case "$p" in
       creates | gets | list) java_phases="${java_phases:+$java_phases,}$p" ;;
+      startup) java_phases="${java_phases:+$java_phases,}$p"; want_startup=1 ;;
       heap) want_heap=1 ;;
       restart) want_restart=1 ;;
-      *) bad_usage "bench: unknown phase '$p'; phases are creates,gets,list,heap,restart" ;;
+      *) bad_usage "bench: unknown phase '$p'; phases are creates,gets,list,heap,restart,startup" ;;
     esac
   done
   resolve_data_dir "$data" 0
@@ -176,8 +203,14 @@ cmd_bench() {
     args+=(--fact "launcher phases=$( [ "$want_heap" = 0 ] || printf 'heap '; [ "$want_restart" = 0 ] || printf restart)")
   [ -z "$count" ] || args+=(--count "$count")
   [ -z "$clients" ] || args+=(--clients "$clients")
+  [ -z "$startup_pods" ] || args+=(--startup-pods "$startup_pods")
+  local heap_before=""
+  [ "$want_startup" = 0 ] || heap_before=$(bench_heap_used_k "$PID")
   # The Java phases print their own table too; the one printed at the end has everything.
   "$JAVA" -cp "$JAR" io.tugboat.bench.Bench "${args[@]}" --phases "${java_phases:-none}" >/dev/null || status=$?
+  if [ "$want_startup" = 1 ]; then
+    bench_pod_overhead "$PID" "$heap_before" "$port" "$ns" "${startup_pods:-200}" || status=1
+  fi
   if [ "$want_heap" = 1 ]; then
     bench_heap "$PID" || status=1
   fi

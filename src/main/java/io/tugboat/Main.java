@@ -18,6 +18,8 @@ import io.tugboat.controllers.NodeLifecycle;
 import io.tugboat.scheduler.Scheduler;
 import io.tugboat.scheduler.SchedulerSettings;
 import io.tugboat.node.NodeAgents;
+import io.tugboat.runtime.image.ImageCli;
+import io.tugboat.runtime.image.LocalImageStore;
 import io.tugboat.store.ObjectEntity;
 import io.tugboat.store.ObjectStore;
 import io.tugboat.store.WatchCache;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Start-up: {@code serve --data DIR --port PORT [--hollow N]} runs a node (both roles by default; N simulated
  * nodes besides this host's), {@code --config FILE}
- * runs one from a configuration file, {@code audit ...} prints the journal's history while the node is down.
+ * runs one from a configuration file, {@code audit ...} prints the journal's history while the node is down,
+ * {@code image load|ls|rm} manages the node's local images (the store in DIR/images).
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -60,9 +63,13 @@ public final class Main {
       case "serve" -> serve(config(opts, false));
       case "audit" -> audit(config(opts, true), positional.isEmpty() ? "" : positional.get(0),
           opts.getOrDefault("n", opts.getOrDefault("namespace", "default")), opts.getOrDefault("since", ""));
+      case "image" -> System.exit(ImageCli.run(
+          LocalImageStore.inDataDir(Path.of(config(opts, true).getString("tugboat.data-dir"))), positional,
+          System.out, System.err));
       default -> {
         System.err.println("usage: tugboat.jar serve [--data DIR] [--port PORT] [--hollow N] [--config FILE]\n"
-            + "       tugboat.jar audit [TYPE/NAME] [-n NS] [--since DURATION] --data DIR");
+            + "       tugboat.jar audit [TYPE/NAME] [-n NS] [--since DURATION] --data DIR\n"
+            + "       tugboat.jar image load FILE... | ls | rm NAME... --data DIR");
         System.exit(2);
       }
     }

@@ -75,6 +75,13 @@ final class BenchClient {
     return send(request(path).DELETE().build());
   }
 
+  /** A watch (or any streamed answer) as lines, read as they arrive; the caller closes the stream. */
+  HttpResponse<java.util.stream.Stream<String>> watchLines(String path) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(server.resolve(path))
+        .header("Authorization", authorization).header("Accept", "application/json").GET().build();
+    return http.send(request, HttpResponse.BodyHandlers.ofLines());
+  }
+
   URI server() {
     return server;
   }

@@ -79,15 +79,21 @@ public final class TugboatCluster implements AutoCloseable {
    * up. The caller closes it.
    */
   public static TugboatCluster startFresh(String dataDirPrefix) throws java.io.IOException {
+    return startFresh(dataDirPrefix, Map.of());
+  }
+
+  /** Like {@link #startFresh(String)}, with extra environment for the launcher (TUGBOAT_JAVA_OPTS, ...). */
+  public static TugboatCluster startFresh(String dataDirPrefix, Map<String, String> env) throws IOException {
     Path root = findRepoRoot();
-    Path dataDir = java.nio.file.Files.createTempDirectory(
-        java.nio.file.Files.createDirectories(root.resolve("target")), dataDirPrefix);
+    Path dataDir = Files.createTempDirectory(Files.createDirectories(root.resolve("target")), dataDirPrefix);
     TugboatCluster cluster = new TugboatCluster(root, dataDir, freePort());
-    try {
-      cluster.up();
-    } catch (RuntimeException e) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("TUGBOAT_NO_BUILD", "1");
+    Result up = cluster.run(List.of(root.resolve("scripts/tugboat").toString(), "up", "--data", dataDir.toString(),
+        "--port", Integer.toString(cluster.port)), all, SCRIPT_TIMEOUT);
+    if (!up.succeeded()) {
       cluster.close();
-      throw e;
+      throw new AssertionError("tugboat up failed\n" + up.describe());
     }
     return cluster;
   }
