@@ -76,6 +76,13 @@ public final class PodStreamServer {
     return instances.size() < 2 ? Optional.empty() : Optional.of(instances.get(instances.size() - 2));
   }
 
+  /** The instance with id {@code id} (none when null), if it is that container of that pod. */
+  static Optional<ContainerStatus> named(List<SandboxStatus> sandboxes, List<ContainerStatus> containers,
+      String uid, String name, String id) {
+    return id == null ? Optional.empty()
+        : instances(sandboxes, containers, uid, name).stream().filter(c -> c.id().equals(id)).findFirst();
+  }
+
   /** The pod's instances of a container, oldest first: by sandbox, then attempt. */
   private static List<ContainerStatus> instances(List<SandboxStatus> sandboxes, List<ContainerStatus> containers,
       String uid, String name) {
@@ -141,12 +148,20 @@ public final class PodStreamServer {
       return Behaviors.same();
     }
 
-    /** The current instance's log, or the previous instance's (found here, then read as any other log). */
+    /**
+     * The log of the instance the pod's status names when the runtime still has it; else the current instance's,
+     * or the previous one's (found here), each read as any other log.
+     */
     CompletionStage<PodStreams.Reply> logs(PodStreams.OpenLogs m) {
       CompletableFuture<List<SandboxStatus>> sandboxes = runtime.listPodSandboxes().toCompletableFuture();
       CompletableFuture<List<ContainerStatus>> containers = runtime.listContainers(null).toCompletableFuture();
       return sandboxes.thenCombine(containers, (s, all) -> {
         String uid = m.pod().uid();
+        Optional<ContainerStatus> named = named(s, all, uid, m.container(), m.instance());
+        if (named.isPresent()) {
+          return new PodStreams.LogsOpened(out(runtime.containerLogs(named.get().id(),
+              m.options().withPrevious(false))));
+        }
         if (m.options().previous()) {
           Optional<ContainerStatus> previous = previous(s, all, uid, m.container());
           if (previous.isEmpty()) {

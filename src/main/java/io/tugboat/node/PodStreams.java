@@ -54,8 +54,13 @@ public final class PodStreams {
     }
   }
 
-  /** Opens the log of a container (of its previous instance with {@code options.previous()}). */
-  public record OpenLogs(Pod pod, String container, LogOptions options, ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * Opens the log of a container (of its previous instance with {@code options.previous()}). {@code instance}
+   * is the runtime's id of the instance the pod's status names for this read, as the kubelet picks it from its
+   * status; null when the status names none, and the node picks (see {@link PodStreamServer}).
+   */
+  public record OpenLogs(Pod pod, String container, String instance, LogOptions options, ActorRef<Reply> replyTo)
+      implements Command {}
 
   /** Starts {@code command} in a running container, or (attach) attaches to its main process. */
   public record OpenExec(Pod pod, String container, boolean attach, List<String> command, boolean stdin, boolean tty,

@@ -59,6 +59,7 @@ class ClusterStreamsTest {
   private static ClusterContainerStreams streams;
   private static Materializer materializer;
   private static String app;
+  private static String crashed;
 
   @BeforeAll
   static void start() throws Exception {
@@ -80,7 +81,7 @@ class ClusterStreamsTest {
     app = container(sandbox, "app", 0, true);
     container(sandbox, "idle", 0, false);
     runtime.exit(container(sandbox, "done", 0, true), 3);
-    String crashed = container(sandbox, "restarted", 0, true);
+    crashed = container(sandbox, "restarted", 0, true);
     runtime.appendLog(crashed, "before the crash");
     runtime.exit(crashed, 1);
     runtime.appendLog(container(sandbox, "restarted", 1, true), "after the restart");
@@ -173,8 +174,9 @@ class ClusterStreamsTest {
     runtime.appendLog(app, "one");
     runtime.appendLog(app, "two");
     // Other tests write to the same log: the last lines are this test's.
-    assertEquals("one\ntwo\n", text(await(streams.logs(POD, "app", LogOptions.defaults().withTailLines(2)))));
-    assertTrue(text(await(streams.logs(POD, "app", LogOptions.defaults()))).endsWith("one\ntwo\n"));
+    assertEquals("one\ntwo\n", text(await(streams.logs(POD, "app", null,
+        LogOptions.defaults().withTailLines(2)))));
+    assertTrue(text(await(streams.logs(POD, "app", null, LogOptions.defaults()))).endsWith("one\ntwo\n"));
   }
 
   @Test
@@ -205,7 +207,7 @@ class ClusterStreamsTest {
     ExecSession attached = await(streams.attach(POD, "app", true, false));
     Ran ran = run(attached, Source.single(ByteString.fromString("typed\n")), Source.empty());
     assertEquals(0, ran.exitCode());
-    assertTrue(text(await(streams.logs(POD, "app", LogOptions.defaults().withTailLines(1)))).equals("typed\n"));
+    assertEquals("typed\n", text(await(streams.logs(POD, "app", null, LogOptions.defaults().withTailLines(1)))));
   }
 
   @Test
@@ -217,9 +219,14 @@ class ClusterStreamsTest {
 
   @Test
   void previousLogsAreThoseOfTheAttemptBefore() throws Exception {
-    assertEquals("before the crash\n", text(await(streams.logs(POD, "restarted",
+    assertEquals("before the crash\n", text(await(streams.logs(POD, "restarted", null,
         LogOptions.defaults().withPrevious(true)))));
-    assertEquals("after the restart\n", text(await(streams.logs(POD, "restarted", LogOptions.defaults()))));
+    assertEquals("after the restart\n", text(await(streams.logs(POD, "restarted", null, LogOptions.defaults()))));
+    // The instance the pod's status names wins, as the kubelet reads what its status says.
+    assertEquals("before the crash\n", text(await(streams.logs(POD, "restarted", crashed,
+        LogOptions.defaults().withPrevious(true)))));
+    assertEquals("before the crash\n", text(await(streams.logs(POD, "restarted", crashed,
+        LogOptions.defaults()))));
   }
 
   @Test
@@ -230,9 +237,9 @@ class ClusterStreamsTest {
     ApiException done = refusal(streams.exec(POD, "done", List.of("ls"), false, false));
     assertEquals(400, done.error().code());
     assertTrue(done.error().message().contains("exit code 3"), done.error().message());
-    ApiException previous = refusal(streams.logs(POD, "app", LogOptions.defaults().withPrevious(true)));
+    ApiException previous = refusal(streams.logs(POD, "app", null, LogOptions.defaults().withPrevious(true)));
     assertEquals("previous terminated container \"app\" in pod \"p\" not found", previous.error().message());
-    ApiException missing = refusal(streams.logs(new PodRef("default", "q", "uid-q", "n1"), "app",
+    ApiException missing = refusal(streams.logs(new PodRef("default", "q", "uid-q", "n1"), "app", null,
         LogOptions.defaults()));
     assertEquals("container \"app\" in pod \"q\" is waiting to start: ContainerCreating", missing.error().message());
   }
@@ -240,7 +247,7 @@ class ClusterStreamsTest {
   @Test
   void aNodeWithoutAnAgentIsUnavailableNamingTheNode() {
     ClusterContainerStreams impatient = new ClusterContainerStreams(api.system(), Duration.ofMillis(500));
-    ApiException e = refusal(impatient.logs(new PodRef("default", "p", "uid-p", "ghost"), "app",
+    ApiException e = refusal(impatient.logs(new PodRef("default", "p", "uid-p", "ghost"), "app", null,
         LogOptions.defaults()));
     assertEquals(503, e.error().code());
     assertEquals("ServiceUnavailable", e.error().reason());
@@ -251,7 +258,7 @@ class ClusterStreamsTest {
   void aLogLineBiggerThanOneRemoteMessageArrivesWhole() throws Exception {
     String line = "x".repeat(600 * 1024);
     runtime.appendLog(app, line);
-    String log = text(await(streams.logs(POD, "app", LogOptions.defaults().withTailLines(1))));
+    String log = text(await(streams.logs(POD, "app", null, LogOptions.defaults().withTailLines(1))));
     assertEquals(line.length() + 1, log.length());
   }
 

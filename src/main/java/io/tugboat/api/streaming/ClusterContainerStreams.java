@@ -54,8 +54,9 @@ public final class ClusterContainerStreams implements ContainerStreams {
   }
 
   @Override
-  public CompletionStage<Source<ByteString, ?>> logs(PodRef pod, String container, LogOptions options) {
-    return open(pod, replyTo -> new PodStreams.OpenLogs(target(pod), container, options, replyTo),
+  public CompletionStage<Source<ByteString, ?>> logs(PodRef pod, String container, String instance,
+      LogOptions options) {
+    return open(pod, replyTo -> new PodStreams.OpenLogs(target(pod), container, instance, options, replyTo),
         PodStreams.LogsOpened.class).thenApply(opened -> opened.log().getSource());
   }
 

@@ -17,8 +17,12 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ContainerStreams {
 
-  /** The container's log from the options' starting point; ends at the current end unless following. */
-  CompletionStage<Source<ByteString, ?>> logs(PodRef pod, String container, LogOptions options);
+  /**
+   * The container's log from the options' starting point; ends at the current end unless following.
+   * {@code instance} is the runtime id of the instance the pod's status names for this read (its current, or with
+   * {@code previous} its last terminated, container), or null when the status names none.
+   */
+  CompletionStage<Source<ByteString, ?>> logs(PodRef pod, String container, String instance, LogOptions options);
 
   /** Starts {@code command} in the container. */
   CompletionStage<ExecSession> exec(PodRef pod, String container, List<String> command, boolean stdin, boolean tty);

@@ -107,8 +107,35 @@ public final class PodStreamRoutes {
       // As Kubernetes: a pod that has no node yet has no log.
       return CompletableFuture.completedFuture(HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, ""));
     }
-    return streams.logs(ref(pod), container, options).thenApply(log -> HttpResponse.create().withEntity(
+    String instance = instance(pod, container, options.previous()).orElse(null);
+    return streams.logs(ref(pod), container, instance, options).thenApply(log -> HttpResponse.create().withEntity(
         HttpEntities.createChunked(ContentTypes.TEXT_PLAIN_UTF8, log.filter(b -> !b.isEmpty()))));
+  }
+
+  /**
+   * The runtime id of the container instance whose log the kubelet would read, from the pod's status: with
+   * {@code previous} its lastState's terminated container; else the running or terminated one, or while it waits
+   * to restart its lastState's. Empty when the status names none (the node then picks).
+   */
+  static Optional<String> instance(JsonNode pod, String container, boolean previous) {
+    JsonNode status = pod.path("status");
+    for (String list : List.of("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")) {
+      for (JsonNode s : status.path(list)) {
+        if (!Json.text(s.path("name")).equals(container)) {
+          continue;
+        }
+        String id = previous ? Json.text(s.at("/lastState/terminated/containerID"))
+            : Json.text(s.at("/state/running").isMissingNode() ? s.at("/state/terminated/containerID")
+                : s.path("containerID"));
+        if (id.isEmpty() && !previous) {
+          id = Json.text(s.at("/lastState/terminated/containerID"));
+        }
+        // "tugboat://ID", as Kubernetes writes "containerd://ID": the runtime knows the ID.
+        int scheme = id.indexOf("://");
+        return Optional.of(scheme < 0 ? id : id.substring(scheme + 3)).filter(x -> !x.isEmpty());
+      }
+    }
+    return Optional.empty();
   }
 
   /** PodLogOptions from the query, rejected as Kubernetes validates them (422 naming the field). */
