@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * <p>Usage is simulated too: every running container reports a constant {@link #SIMULATED_CPU_NANOCORES} and
  * {@link #SIMULATED_MEMORY_BYTES}, so kubectl top shows something plausible and tests can predict it.
  */
-public final class FakeRuntime implements ContainerRuntime {
+public final class FakeRuntime implements ContainerRuntime, ImagePresence {
 
   /** Runs an action after a delay (Akka's scheduler in production, immediately or by hand in tests). */
   @FunctionalInterface
@@ -137,6 +137,11 @@ public final class FakeRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<String> pullImage(String image) {
+    String failure = pullFailures.get(ImageNames.normalize(image));
+    if (failure != null) {
+      return failed(failure);
+    }
+    absentImages.remove(ImageNames.normalize(image));
     return CompletableFuture.completedFuture(ImageNames.fakeDigestRef(image));
   }
 
@@ -170,6 +175,10 @@ public final class FakeRuntime implements ContainerRuntime {
       }
       if (c.state() != ContainerState.CREATED) {
         return failed("container " + c.name() + " is " + c.state() + ", not CREATED");
+      }
+      String failure = startFailures.get(c.name());
+      if (failure != null) {
+        return failed(failure);
       }
     }
     CompletableFuture<Void> started = new CompletableFuture<>();
@@ -304,6 +313,103 @@ public final class FakeRuntime implements ContainerRuntime {
     containers.clear();
     sandboxes.clear();
     usedHosts.clear();
+  }
+
+  // ---- test hooks (lifecycle): images that cannot be pulled, starts that fail, scripted exec ----
+
+  private final Map<String, String> pullFailures = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<String> absentImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<String, String> startFailures = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile ExecScript execScript = (container, command) -> new ExecResult(0, "");
+
+  /** What a scripted exec answers: the exit code and the output. */
+  public record ExecResult(int exitCode, String output) {}
+
+  /** Answers exec calls (probes and hooks) in a test: by the container and the command. */
+  @FunctionalInterface
+  public interface ExecScript {
+    /** The result of running {@code command} in {@code container}. */
+    ExecResult run(ContainerStatus container, List<String> command);
+  }
+
+  /** Every image is present unless made absent; an absent image becomes present once pulled. */
+  @Override
+  public boolean imagePresent(String image) {
+    return !absentImages.contains(ImageNames.normalize(image));
+  }
+
+  /** Makes an image absent from this node (a pull brings it back unless pulls of it fail). */
+  public void removeImage(String image) {
+    absentImages.add(ImageNames.normalize(image));
+  }
+
+  /** Pulls of this image fail with this message from now on (null: they succeed again). */
+  public void failPulls(String image, String message) {
+    if (message == null) {
+      pullFailures.remove(ImageNames.normalize(image));
+    } else {
+      absentImages.add(ImageNames.normalize(image));
+      pullFailures.put(ImageNames.normalize(image), message);
+    }
+  }
+
+  /** Starting containers of this name fails with this message from now on (null: starts succeed again). */
+  public void failStarts(String containerName, String message) {
+    if (message == null) {
+      startFailures.remove(containerName);
+    } else {
+      startFailures.put(containerName, message);
+    }
+  }
+
+  /** How exec calls are answered from now on (by default: exit 0, no output). */
+  public void scriptExec(ExecScript script) {
+    this.execScript = script;
+  }
+
+  /** Runs a scripted exec: its output on stdout, then its exit code. Fails for a container that is not RUNNING. */
+  @Override
+  public ExecSession exec(String containerId, List<String> command, boolean stdin, boolean tty) {
+    ContainerStatus c;
+    synchronized (this) {
+      c = containers.get(containerId);
+    }
+    if (c == null || c.state() != ContainerState.RUNNING) {
+      throw new RuntimeError("container " + containerId + " is not running");
+    }
+    ExecResult r = execScript.run(c, command);
+    return new ExecSession(akka.stream.javadsl.Source.single(akka.util.ByteString.fromString(r.output())),
+        akka.stream.javadsl.Source.empty(), akka.stream.javadsl.Sink.ignore(), akka.stream.javadsl.Sink.ignore(),
+        CompletableFuture.completedFuture(r.exitCode()));
+  }
+
+  /** Makes a running container exit on its own with this code and reason (OOMKilled, Error ...). */
+  public void exit(String containerId, int exitCode, String reason) {
+    List<Event> events = new ArrayList<>();
+    synchronized (this) {
+      ContainerStatus c = containers.get(containerId);
+      if (c == null || c.state() != ContainerState.RUNNING) {
+        throw new RuntimeError("container " + containerId + " is not RUNNING");
+      }
+      ContainerStatus exited = c.withState(ContainerState.EXITED, c.startedAt(), clock.instant(), exitCode, reason,
+          null);
+      containers.put(containerId, exited);
+      events.add(new Event(EventType.STOPPED, exited));
+    }
+    fire(events);
+  }
+
+  /** The newest container of this name in the sandbox of pod {@code podName} (any namespace), if any. */
+  public synchronized java.util.Optional<ContainerStatus> container(String podName, String containerName) {
+    ContainerStatus newest = null;
+    for (ContainerStatus c : containers.values()) {
+      Sandbox sb = sandboxes.get(c.sandboxId());
+      if (sb != null && sb.status().name().equals(podName) && c.name().equals(containerName)
+          && (newest == null || c.attempt() >= newest.attempt())) {
+        newest = c;
+      }
+    }
+    return java.util.Optional.ofNullable(newest);
   }
 
   // A stopped fake exits at once and cleanly: nothing runs that could ignore TERM.
