@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * What a node agent remembers of one container of a pod across its instances (what the runtime does not keep):
- * how often it was restarted, the instance before the current one (lastState), the back-off step and when the
+ * the attempt number of its next instance (how often it was restarted once that one runs), the instance before the current one (lastState), the back-off step and when the
  * next start may happen, why it waits (ErrImagePull, CreateContainerConfigError ... ; null when it does not), and
  * the probes' verdicts (ready, started).
  */

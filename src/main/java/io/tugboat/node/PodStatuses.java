@@ -208,7 +208,8 @@ public final class PodStatuses {
     boolean started = running && (t == null || !spec.path("startupProbe").isObject() || t.started());
     boolean ready = started && !init && (t == null || !spec.path("readinessProbe").isObject() || t.ready());
     out.put("ready", ready);
-    out.put("restartCount", t == null ? 0 : t.restartCount());
+    // As the kubelet: the restart count of the newest instance (a container backing off shows its last run's).
+    out.put("restartCount", s != null ? s.attempt() : t != null && t.last() != null ? t.last().attempt() : 0);
     out.put("image", s != null ? s.image() : ImageNames.normalize(spec.path("image").asText()));
     out.put("imageID", s != null && s.imageRef() != null ? s.imageRef() : "");
     if (s != null) {

@@ -195,7 +195,9 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
         containers.put(containerId, running);
         events.add(new Event(EventType.STARTED, running));
         if (initContainers.contains(containerId)) {
-          ContainerStatus done = running.withState(ContainerState.EXITED, now, now, 0, "Completed", null);
+          int code = initExitCodes.getOrDefault(c.name(), 0);
+          ContainerStatus done = running.withState(ContainerState.EXITED, now, now, code,
+              code == 0 ? "Completed" : "Error", null);
           containers.put(containerId, done);
           events.add(new Event(EventType.STOPPED, done));
         }
@@ -320,6 +322,7 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
   private final Map<String, String> pullFailures = new java.util.concurrent.ConcurrentHashMap<>();
   private final Set<String> absentImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, String> startFailures = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> initExitCodes = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile ExecScript execScript = (container, command) -> new ExecResult(0, "");
 
   /** What a scripted exec answers: the exit code and the output. */
@@ -359,6 +362,15 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
       startFailures.remove(containerName);
     } else {
       startFailures.put(containerName, message);
+    }
+  }
+
+  /** Init containers of this name exit with this code from now on (null: 0 again). */
+  public void initExitCode(String containerName, Integer exitCode) {
+    if (exitCode == null) {
+      initExitCodes.remove(containerName);
+    } else {
+      initExitCodes.put(containerName, exitCode);
     }
   }
 
