@@ -115,6 +115,7 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
       for (String c : sandbox.containers()) {
         stopLocked(c, events);
         ContainerStatus gone = containers.remove(c);
+        configs.remove(c);
         events.add(new Event(EventType.DELETED, gone));
       }
       String ip = sandbox.status().ip();
@@ -157,6 +158,7 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
           ImageNames.normalize(config.image()), ImageNames.fakeDigestRef(config.image()), ContainerState.CREATED,
           clock.instant(), null, null, 0, null, null, config.logPath());
       containers.put(status.id(), status);
+      configs.put(status.id(), config);
       sandbox.containers().add(status.id());
       if (config.init()) {
         initContainers.add(status.id());
@@ -238,6 +240,7 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
         return failed("container " + c.name() + " is RUNNING; stop it first");
       }
       containers.remove(containerId);
+      configs.remove(containerId);
       initContainers.remove(containerId);
       Sandbox sandbox = sandboxes.get(c.sandboxId());
       if (sandbox != null) {
@@ -322,6 +325,7 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
   private final Map<String, String> pullFailures = new java.util.concurrent.ConcurrentHashMap<>();
   private final Set<String> absentImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, String> startFailures = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, ContainerConfig> configs = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Integer> initExitCodes = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile ExecScript execScript = (container, command) -> new ExecResult(0, "");
 
@@ -363,6 +367,11 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
     } else {
       startFailures.put(containerName, message);
     }
+  }
+
+  /** The config a container was created with (env, mounts, limits ...), while the runtime holds it. */
+  public java.util.Optional<ContainerConfig> containerConfig(String containerId) {
+    return java.util.Optional.ofNullable(configs.get(containerId));
   }
 
   /** Init containers of this name exit with this code from now on (null: 0 again). */
