@@ -152,6 +152,28 @@ public final class ContainerConfigs {
     return !last.contains(":") || last.endsWith(":latest") ? "Always" : "IfNotPresent";
   }
 
+  /** The spec of the container (or init container) of that name in the pod, or null. */
+  static JsonNode spec(JsonNode pod, String name) {
+    for (String list : new String[] {"containers", "initContainers"}) {
+      for (JsonNode s : pod.path("spec").path(list)) {
+        if (name.equals(s.path("name").asText())) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether the pod's container of that name is an init container. */
+  static boolean isInit(JsonNode pod, String name) {
+    for (JsonNode s : pod.path("spec").path("initContainers")) {
+      if (name.equals(s.path("name").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static List<String> strings(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));

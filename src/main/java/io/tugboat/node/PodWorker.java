@@ -10,8 +10,6 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.model.Json;
-import io.tugboat.model.PatchType;
-import io.tugboat.model.Subresource;
 import io.tugboat.node.EventRecorder.ContainerRef;
 import io.tugboat.runtime.ContainerRuntime;
 import io.tugboat.runtime.ContainerRuntime.ContainerState;
@@ -76,7 +74,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
 
   private record PostStartDone(String containerId, String name, Probes.Result result) implements Command {}
 
-  private record StatusDone(ObjectNode status, ObjectStore.WriteResult result, Throwable error) implements Command {}
+  record StatusDone(ObjectNode status, ObjectStore.WriteResult result, Throwable error) implements Command {}
 
   private record DeleteDone(Throwable error) implements Command {}
 
@@ -102,6 +100,8 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   private final Runnable unsubscribe;
   private final Runnable unwatchSources;
   private final ContainerStarter starter;
+  private final ContainerStopper stopper;
+  private final PodStatusWriter writer;
   private WatchCache.Entry entry;
   private boolean adopted;
   private boolean sandboxPending;
@@ -114,9 +114,6 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   private final PodProbes probes = new PodProbes();
   private Map<String, java.nio.file.Path> volumes;
   private String volumeError;
-  private ObjectNode lastReported;
-  private boolean writeInFlight;
-  private boolean dirty;
   private boolean deleteSent;
   private boolean gone;
 
@@ -131,6 +128,8 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     String started = Json.text(entry.object().path("status").path("startTime"));
     this.startTime = started.isEmpty() ? c.clock().instant() : Instant.parse(started);
     this.starter = new ContainerStarter(c, ctx.getSelf());
+    this.stopper = new ContainerStopper(c);
+    this.writer = new PodStatusWriter(c, key, ctx.getSelf());
     var self = ctx.getSelf();
     this.unsubscribe = c.runtime().subscribe(e -> {
       if (e.status() != null && e.status().sandboxId().equals(sandboxRef.get())) {
@@ -313,14 +312,11 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   private Behavior<Command> onPostStartDone(PostStartDone d) {
     if (!d.result().success()) {
       ContainerStatus s = containers.get(d.name());
-      JsonNode handler = specOf(d.name()).path("lifecycle").path("postStart");
-      String what = handler.has("exec") ? "Exec lifecycle hook (" + handler.path("exec").path("command") + ")"
-          : "HTTP lifecycle hook (" + Json.text(handler.path("httpGet").path("path")) + ")";
       c.events().warning(entry.object(), new ContainerRef(d.name(), false), "FailedPostStartHook",
-          what + " for Container \"" + d.name() + "\" in Pod \"" + podName() + "\" failed - error: "
-              + d.result().message());
+          ContainerStopper.postStartFailure(specOf(d.name()).path("lifecycle").path("postStart"), d.name(),
+              podName(), d.result().message()));
       if (s != null && s.id().equals(d.containerId())) {
-        stop(s, DEFAULT_GRACE, "FailedPostStartHook");
+        stop(s, DEFAULT_GRACE, false);
       }
     }
     return sync();
@@ -378,7 +374,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
           c.events().normal(entry.object(), ref, "Killing", "Container " + d.name() + " failed "
               + d.kind().title().toLowerCase(java.util.Locale.ROOT) + " probe, will be restarted");
           Long grace = spec.terminationGracePeriodSeconds();
-          stop(s, grace != null ? Duration.ofSeconds(grace) : podGrace(), null);
+          stop(s, grace != null ? Duration.ofSeconds(grace) : podGrace(), false);
         }
       }
       case READY -> tracks.put(d.name(), t.withReady(true));
@@ -447,9 +443,9 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       if (s.state() != ContainerState.EXITED) {
         allExited = false;
         if (!stopping.contains(s.id())) {
-          c.events().normal(entry.object(), new ContainerRef(s.name(), isInit(s.name())), "Killing",
+          c.events().normal(entry.object(), new ContainerRef(s.name(), ContainerConfigs.isInit(entry.object(), s.name())), "Killing",
               "Stopping container " + s.name());
-          stop(s, grace, "preStop");
+          stop(s, grace, true);
         }
       }
     }
@@ -457,39 +453,18 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       return this;
     }
     report(true);
-    if (writeInFlight || dirty) {
+    if (writer.busy()) {
       return this; // the terminal status goes first: watchers see the containers terminated
     }
     return deleteFinally();
   }
 
-  /**
-   * Stops a container within {@code grace}: its preStop hook first when {@code hooks} is "preStop" (the hook's
-   * time counts against the grace period; TERM gets at least 2 s after it, as in the kubelet).
-   */
-  private void stop(ContainerStatus s, Duration grace, String hooks) {
-    if (!stopping.add(s.id())) {
-      return;
+  /** Stops a container within {@code grace}, its preStop hook first when {@code preStop}. */
+  private void stop(ContainerStatus s, Duration grace, boolean preStop) {
+    if (stopping.add(s.id())) {
+      getContext().pipeToSelf(stopper.stop(entry.object(), specOf(s.name()), s, podIp(), grace, preStop),
+          (st, e) -> new StopDone(s.name(), st, e));
     }
-    JsonNode spec = specOf(s.name());
-    JsonNode preStop = spec == null ? null : spec.path("lifecycle").path("preStop");
-    Instant begun = c.clock().instant();
-    CompletableFuture<Duration> left = CompletableFuture.completedFuture(grace);
-    if ("preStop".equals(hooks) && preStop != null && preStop.isObject() && !grace.isZero()
-        && s.state() == ContainerState.RUNNING) {
-      var pod = entry.object();
-      left = c.prober().run(preStop, s.id(), podIp(), grace).toCompletableFuture().thenApply(r -> {
-        if (!r.success()) {
-          c.events().warning(pod, new ContainerRef(s.name(), false), "FailedPreStopHook",
-              "PreStopHook failed: " + r.message());
-        }
-        Duration rest = grace.minus(Duration.between(begun, c.clock().instant()));
-        return rest.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : rest;
-      });
-    }
-    var stopped = left.thenCompose(rest -> c.runtime().stopContainer(s.id(), rest))
-        .thenCompose(v -> c.runtime().containerStatus(s.id()));
-    getContext().pipeToSelf(stopped, (st, e) -> new StopDone(s.name(), st, e));
   }
 
   private Behavior<Command> onStopDone(StopDone d) {
@@ -562,31 +537,14 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   // ---- status ----
 
   private Behavior<Command> report(boolean terminal) {
-    ObjectNode status = PodStatuses.build(entry.object(), new PodStatuses.Observed(
-        sandbox == null ? null : sandbox.ip(), containers, tracks), c.hostIp(), c.runtimeScheme(), startTime,
-        terminal, c.clock().instant());
-    if (status.equals(lastReported) || status.equals(entry.object().path("status"))) {
-      return this;
-    }
-    if (writeInFlight) {
-      dirty = true;
-      return this;
-    }
-    writeInFlight = true;
-    ObjectNode patch = Json.object();
-    ObjectNode written = status.deepCopy();
-    if (!written.has("podIP")) { // no sandbox (yet, or any more): an IP from before is not the pod's now
-      written.putNull("podIP");
-      written.putNull("podIPs");
-    }
-    patch.set("status", written);
-    getContext().pipeToSelf(c.store().patch(key, PatchType.MERGE, patch, Subresource.STATUS, request("patch")),
-        (r, e) -> new StatusDone(status, r, e));
+    writer.offer(PodStatuses.build(entry.object(), new PodStatuses.Observed(sandbox == null ? null : sandbox.ip(),
+        containers, tracks), c.hostIp(), c.runtimeScheme(), startTime, terminal, c.clock().instant()),
+        entry.object());
     return this;
   }
 
   private Behavior<Command> onStatusDone(StatusDone d) {
-    writeInFlight = false;
+    entry = writer.done(d, entry);
     if (d.error() != null) {
       if (NodeAgent.code(d.error()) != 404) {
         getContext().getLog().debug("status of pod {} not written: {}", key.sortKey(),
@@ -595,11 +553,6 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       }
       return this; // 404: the pod is gone; its DELETED change follows
     }
-    lastReported = d.status();
-    if (d.result() != null && d.result().entry().resourceVersion() > entry.resourceVersion()) {
-      entry = d.result().entry();
-    }
-    dirty = false;
     return sync();
   }
 
@@ -622,23 +575,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   }
 
   private JsonNode specOf(String name) {
-    for (String list : new String[] {"containers", "initContainers"}) {
-      for (JsonNode s : entry.object().path("spec").path(list)) {
-        if (name.equals(s.path("name").asText())) {
-          return s;
-        }
-      }
-    }
-    return null;
-  }
-
-  private boolean isInit(String name) {
-    for (JsonNode s : entry.object().path("spec").path("initContainers")) {
-      if (name.equals(s.path("name").asText())) {
-        return true;
-      }
-    }
-    return false;
+    return ContainerConfigs.spec(entry.object(), name);
   }
 
   private RequestInfo request(String verb) {
