@@ -29,7 +29,7 @@ final class ContainerStopper {
     Instant begun = c.clock().instant();
     CompletableFuture<Duration> left = CompletableFuture.completedFuture(grace);
     if (preStop && hook != null && hook.isObject() && !grace.isZero() && s.state() == ContainerState.RUNNING) {
-      left = c.prober().run(hook, s.id(), podIp, grace).toCompletableFuture().thenApply(r -> {
+      left = c.prober().run(Probes.resolvePorts(hook, spec), s.id(), podIp, grace).toCompletableFuture().thenApply(r -> {
         if (!r.success()) {
           c.events().warning(pod, new ContainerRef(s.name(), false), "FailedPreStopHook",
               "PreStopHook failed: " + r.message());

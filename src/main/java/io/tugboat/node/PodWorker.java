@@ -303,7 +303,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     JsonNode postStart = spec == null ? null : spec.path("lifecycle").path("postStart");
     if (postStart != null && postStart.isObject() && d.status().state() == ContainerState.RUNNING) {
       String id = d.status().id();
-      getContext().pipeToSelf(c.prober().run(postStart, id, podIp(), DEFAULT_GRACE),
+      getContext().pipeToSelf(c.prober().run(Probes.resolvePorts(postStart, spec), id, podIp(), DEFAULT_GRACE),
           (r, e) -> new PostStartDone(id, d.name(), e != null ? new Probes.Result(false, e.getMessage()) : r));
     }
     return sync();
@@ -347,7 +347,8 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       }
       live.add(s.id());
       for (PodProbes.Run run : probes.due(spec, s, tracks.get(name), now)) {
-        getContext().pipeToSelf(c.prober().run(run.spec().handler(), s.id(), podIp(), run.spec().timeout()),
+        getContext().pipeToSelf(c.prober().run(Probes.resolvePorts(run.spec().handler(), spec), s.id(), podIp(),
+            run.spec().timeout()),
             (r, e) -> new ProbeDone(s.id(), name, run.spec().kind(),
                 e != null ? new Probes.Result(false, String.valueOf(e.getMessage())) : r));
       }

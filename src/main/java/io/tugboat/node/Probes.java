@@ -102,4 +102,26 @@ public final class Probes {
       case READINESS -> after ? Action.READY : Action.UNREADY;
     };
   }
+
+  /**
+   * The handler with a named port (httpGet.port or tcpSocket.port "http") replaced by the container port of that
+   * name, as the kubelet resolves it; unchanged when the port is a number or no port has that name.
+   */
+  public static JsonNode resolvePorts(JsonNode handler, JsonNode container) {
+    for (String kind : new String[] {"httpGet", "tcpSocket"}) {
+      JsonNode port = handler.path(kind).path("port");
+      if (port.isTextual() && !port.asText().matches("\\d+")) {
+        for (JsonNode p : container.path("ports")) {
+          if (port.asText().equals(p.path("name").asText())) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy =
+                (com.fasterxml.jackson.databind.node.ObjectNode) handler.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) copy.get(kind)).put("port", p.path("containerPort")
+                .asInt());
+            return copy;
+          }
+        }
+      }
+    }
+    return handler;
+  }
 }

@@ -86,4 +86,13 @@ class ProbesTest {
     assertEquals(Probes.Kind.LIVENESS, after.get(0).spec().kind());
     assertEquals(T0.plusSeconds(1), probes.nextDue());
   }
+
+  @Test
+  void namedPortsResolveToTheContainersPort() {
+    JsonNode container = PodStatusesTest.pod("ports: [{name: http, containerPort: 8080}]");
+    JsonNode resolved = Probes.resolvePorts(PodStatusesTest.pod("httpGet: {path: /, port: http}"), container);
+    assertEquals(8080, resolved.path("httpGet").path("port").asInt());
+    JsonNode numeric = PodStatusesTest.pod("tcpSocket: {port: 80}");
+    assertEquals(numeric, Probes.resolvePorts(numeric, container));
+  }
 }
