@@ -22,7 +22,9 @@ public record ContainerTrack(int restartCount, ContainerStatus last, int backoff
 
   /** This track after the container instance {@code exited} ended and another is due at {@code next}. */
   public ContainerTrack restarting(ContainerStatus exited, int step, Instant next) {
-    return new ContainerTrack(restartCount + 1, exited, step, next, null, null, false, false);
+    // The instance's own attempt counts too: an agent that restarted knows restarts only from the runtime.
+    return new ContainerTrack(Math.max(restartCount, exited.attempt()) + 1, exited, step, next, null, null, false,
+        false);
   }
 
   /** This track with the back-off moved on (an image pull or config error that is tried again later). */

@@ -34,8 +34,10 @@ final class EventRecorder {
   private final String user;
   private final String userAgent;
   private final Map<String, Written> written = new ConcurrentHashMap<>();
+  private final boolean normalEvents;
 
-  EventRecorder(ObjectStore store, String nodeName, Clock clock, String userAgent) {
+  EventRecorder(ObjectStore store, String nodeName, Clock clock, String userAgent, boolean normalEvents) {
+    this.normalEvents = normalEvents;
     this.store = store;
     this.source = new PodEvents.Source("kubelet", nodeName);
     this.clock = clock;
@@ -45,7 +47,9 @@ final class EventRecorder {
 
   /** A Normal event about the pod, or one of its containers when {@code container} is set. */
   void normal(JsonNode pod, ContainerRef container, String reason, String message) {
-    record(pod, container, "Normal", reason, message);
+    if (normalEvents) {
+      record(pod, container, "Normal", reason, message);
+    }
   }
 
   /** A Warning event. */

@@ -139,7 +139,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     this.workerContext = new PodWorker.Context(store, setup.runtime(), profile.name(), profile.internalIp(), scheme,
         setup.clock(), setup.timings().retry(), userAgent, pods, profile.allocatable(),
         new Prober(setup.runtime(), ctx.getSystem()), new EventRecorder(store, profile.name(), setup.clock(),
-        userAgent), sources, pods.podsDir() == null ? null : new PodVolumes(pods.podsDir(), pods.allowedHostPaths(),
+        userAgent, pods.normalEvents()), sources, pods.podsDir() == null ? null : new PodVolumes(pods.podsDir(), pods.allowedHostPaths(),
         sources, setup.clock(), PodVolumes.runningAsRoot()));
     ctx.pipeToSelf(store.cache().ready(), (rv, error) -> Tick.REGISTER);
   }

@@ -67,7 +67,7 @@ public final class NodeAgents {
         runtimes.add(runtime);
         spawnAgent(ctx, new NodeAgent.Setup(settings.hollowProfile(i, runtime.version()), settings.hollowTimings(),
             () -> hollowReadings, runtime, store, dispatcher, clock, ctx.getSelf(), NodeAgent.SIMULATED_SYSTEM_USAGE,
-            pods.withPodsDir(null))); // hollow pods' volumes would be files nobody reads
+            pods.hollow())); // hollow pods' volumes would be files nobody reads
       };
       if (total > 0) {
         ctx.getLog().info("starting {} hollow nodes, {} at a time", total, settings.hollowStartConcurrency());

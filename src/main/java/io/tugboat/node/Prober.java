@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tugboat.model.Json;
 import io.tugboat.runtime.ContainerRuntime;
 import io.tugboat.runtime.ExecSession;
+import io.tugboat.runtime.FakeRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,10 +55,16 @@ public final class Prober {
       }
       if (handler.has("httpGet")) {
         JsonNode h = handler.path("httpGet");
+        if (runtime instanceof FakeRuntime fake) {
+          return simulated(fake, h, podIp, Json.text(h.path("path")).isEmpty() ? "/" : Json.text(h.path("path")));
+        }
         return network(() -> httpGet(h, podIp, timeout));
       }
       if (handler.has("tcpSocket")) {
         JsonNode t = handler.path("tcpSocket");
+        if (runtime instanceof FakeRuntime fake) {
+          return simulated(fake, t, podIp, null);
+        }
         return network(() -> tcp(t, podIp, timeout));
       }
       if (handler.has("sleep")) {
@@ -67,6 +74,13 @@ public final class Prober {
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(new Probes.Result(false, String.valueOf(e.getMessage())));
     }
+  }
+
+  // The fake runtime's pods have IPs nothing listens on: it answers network probes itself.
+  private static CompletionStage<Probes.Result> simulated(FakeRuntime fake, JsonNode h, String podIp, String path) {
+    String host = Json.text(h.path("host")).isEmpty() ? podIp : Json.text(h.path("host"));
+    FakeRuntime.ExecResult r = fake.probeNetwork(host, port(h.path("port")), path);
+    return CompletableFuture.completedFuture(new Probes.Result(r.exitCode() == 0, r.output()));
   }
 
   private CompletionStage<Probes.Result> exec(String containerId, List<String> command, Duration timeout) {

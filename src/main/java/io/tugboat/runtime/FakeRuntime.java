@@ -383,6 +383,25 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
     }
   }
 
+  /** Answers httpGet and tcpSocket probes in a test (the fake's pod IPs lead nowhere): by host, port and path. */
+  @FunctionalInterface
+  public interface NetworkScript {
+    /** Whether a probe of {@code host:port} (path null for tcpSocket) succeeds; the message when it does not. */
+    ExecResult probe(String host, int port, String path);
+  }
+
+  private volatile NetworkScript networkScript = (host, port, path) -> new ExecResult(0, "");
+
+  /** How network probes are answered from now on (by default: they succeed, the simulated pod is listening). */
+  public void scriptNetwork(NetworkScript script) {
+    this.networkScript = script;
+  }
+
+  /** A simulated httpGet (path set) or tcpSocket probe: exit code 0 is success, the output its failure message. */
+  public ExecResult probeNetwork(String host, int port, String path) {
+    return networkScript.probe(host, port, path);
+  }
+
   /** How exec calls are answered from now on (by default: exit 0, no output). */
   public void scriptExec(ExecScript script) {
     this.execScript = script;

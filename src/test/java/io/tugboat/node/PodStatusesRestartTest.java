@@ -100,4 +100,20 @@ class PodStatusesRestartTest {
     assertEquals("Error", failed.path("initContainerStatuses").get(0).path("state").path("terminated")
         .path("reason").asText());
   }
+
+  @Test
+  void anOomKilledContainerShowsTheReasonAndTheRestartCountSurvivesAnAgentRestart() {
+    var oom = container("app", ContainerState.EXITED, 137);
+    oom = new io.tugboat.runtime.ContainerRuntime.ContainerStatus(oom.id(), "sb", "app", 4, oom.image(),
+        oom.imageRef(), oom.state(), oom.createdAt(), oom.startedAt(), oom.finishedAt(), 137, "OOMKilled", null,
+        "app/4.log");
+    // A new agent knows nothing but the runtime's instance (attempt 4): the next one is attempt 5.
+    ContainerTrack t = PodLifecycle.afterExit(ContainerTrack.NEW, oom, Backoff.KUBERNETES, T0);
+    assertEquals(5, t.restartCount());
+    ObjectNode s = PodStatuses.build(ONE, new PodStatuses.Observed("ip", Map.of(), Map.of("app", t)), "h", "t", T0,
+        false, T0);
+    assertEquals("OOMKilled", first(s).path("lastState").path("terminated").path("reason").asText());
+    assertEquals(137, first(s).path("lastState").path("terminated").path("exitCode").asInt());
+    assertEquals(4, first(s).path("restartCount").asInt());
+  }
 }

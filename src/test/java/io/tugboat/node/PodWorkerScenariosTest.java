@@ -86,7 +86,7 @@ abstract class PodWorkerScenariosTest {
         "10.1.2.3", 10250, new NodeProfile.NodeInfo("v1.31.0", "Test OS", "6.1.0", "tugboat://0.1", "amd64",
         "linux", "m", "s", "b"), new NodeProfile.Thresholds(100L << 20, 10, 5), "ready");
     PodSettings pods = new PodSettings(Backoff.KUBERNETES, dataDir.resolve("pods-" + name),
-        List.of(dataDir.toString()), List.of(), "cluster.local");
+        List.of(dataDir.toString()), List.of(), "cluster.local", true);
     ActorRef<NodeAgent.Command> ref = cluster.testKit.spawn(NodeAgent.create(new NodeAgent.Setup(profile, MANUAL,
         () -> HostReadings.idle(16L << 30, 100L << 30), runtime, store, dispatcher, clock, ready.getRef(),
         NodeAgent.SIMULATED_SYSTEM_USAGE, pods)));

@@ -115,4 +115,37 @@ class ProbeScenariosTest extends PodWorkerScenariosTest {
     awaitEvent("badhook", "FailedPostStartHook", "Exec lifecycle hook ([\"fail\"]) for Container \"app\"");
     awaitPod(key, "stopped", p -> status(p, false).path("state").has("terminated"));
   }
+
+  @Test
+  void networkProbesOfTheFakeRuntimeAreScriptedAndAStartupProbeGatesReadiness() throws Exception {
+    Agent a = startAgent("net-1");
+    AtomicBoolean listening = new AtomicBoolean(false);
+    List<String> asked = new CopyOnWriteArrayList<>();
+    a.runtime().scriptNetwork((host, port, path) -> {
+      asked.add(host + ":" + port + (path == null ? "" : path));
+      return listening.get() ? new FakeRuntime.ExecResult(0, "")
+          : new FakeRuntime.ExecResult(1, "dial tcp " + host + ":" + port + ": connect: connection refused");
+    });
+    ObjectKey key = createPod(a, """
+        metadata: {name: slowstart}
+        spec:
+          containers:
+          - name: web
+            image: "nginx:1.15"
+            ports: [{name: http, containerPort: 80}]
+            startupProbe: {tcpSocket: {port: http}, periodSeconds: 1, failureThreshold: 30}
+            readinessProbe: {httpGet: {path: /ready, port: 80}, periodSeconds: 1}
+        """);
+    JsonNode starting = awaitPod(key, "running, not started", p -> running(p)
+        && !status(p, false).path("started").asBoolean(true));
+    assertEquals("False", condition(starting, "Ready"));
+    awaitEvent("slowstart", "Unhealthy", "Startup probe failed: dial tcp 10.244.9.");
+    listening.set(true);
+    a.advance(Duration.ofSeconds(1));
+    awaitPod(key, "started", p -> status(p, false).path("started").asBoolean());
+    a.advance(Duration.ofSeconds(1));
+    awaitPod(key, "Ready", p -> condition(p, "Ready").equals("True"));
+    assertTrue(asked.stream().anyMatch(s -> s.endsWith(":80/ready")), asked::toString);
+    assertTrue(asked.get(0).endsWith(":80"), "the named port resolved: " + asked);
+  }
 }
