@@ -63,7 +63,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
 
   private record SandboxReady(SandboxStatus sandbox, Throwable error) implements Command {}
 
-  private record ContainerChanged(ContainerStatus status) implements Command {}
+  private record ContainerChanged(ContainerStatus status, boolean removed) implements Command {}
 
   record Started(String name, ContainerStatus status, ContainerStarter.Failure failure) implements Command {}
 
@@ -133,7 +133,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     var self = ctx.getSelf();
     this.unsubscribe = c.runtime().subscribe(e -> {
       if (e.status() != null && e.status().sandboxId().equals(sandboxRef.get())) {
-        self.tell(new ContainerChanged(e.status()));
+        self.tell(new ContainerChanged(e.status(), e.type() == ContainerRuntime.EventType.DELETED));
       }
     });
     // ConfigMaps and Secrets feed env and volumes: a change may unblock a container or update a volume.
@@ -176,7 +176,11 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
         })
         .onMessage(SandboxReady.class, this::onSandboxReady)
         .onMessage(ContainerChanged.class, ch -> {
-          observe(ch.status());
+          if (ch.removed()) {
+            containers.computeIfPresent(ch.status().name(), (n, s) -> s.id().equals(ch.status().id()) ? null : s);
+          } else {
+            observe(ch.status());
+          }
           return sync();
         })
         .onMessage(Started.class, this::onStarted)
@@ -289,6 +293,8 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     inFlight.remove(d.name());
     ContainerTrack t = tracks.getOrDefault(d.name(), ContainerTrack.NEW);
     if (d.failure() != null) {
+      // A container created but not started is removed; it is no instance of this container any more.
+      containers.computeIfPresent(d.name(), (n, s) -> s.state() == ContainerState.CREATED ? null : s);
       tracks.put(d.name(), d.failure().retryLater() ? PodLifecycle.afterFailedStart(t, d.failure().reason(),
           d.failure().message(), c.settings().backoff(), c.clock().instant())
           : t.waiting(d.failure().reason(), d.failure().message()));

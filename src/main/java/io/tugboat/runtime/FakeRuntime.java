@@ -217,6 +217,7 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
 
   @Override
   public CompletionStage<Void> stopContainer(String containerId, Duration timeout) {
+    stopTimeouts.put(containerId, timeout);
     List<Event> events = new ArrayList<>();
     synchronized (this) {
       if (!containers.containsKey(containerId)) {
@@ -325,6 +326,7 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
   private final Map<String, String> pullFailures = new java.util.concurrent.ConcurrentHashMap<>();
   private final Set<String> absentImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, String> startFailures = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Duration> stopTimeouts = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, ContainerConfig> configs = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Integer> initExitCodes = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile ExecScript execScript = (container, command) -> new ExecResult(0, "");
@@ -372,6 +374,11 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
   /** The config a container was created with (env, mounts, limits ...), while the runtime holds it. */
   public java.util.Optional<ContainerConfig> containerConfig(String containerId) {
     return java.util.Optional.ofNullable(configs.get(containerId));
+  }
+
+  /** The timeout the container was last stopped with (TERM, then KILL after it), if it was stopped. */
+  public java.util.Optional<Duration> stopTimeout(String containerId) {
+    return java.util.Optional.ofNullable(stopTimeouts.get(containerId));
   }
 
   /** Init containers of this name exit with this code from now on (null: 0 again). */

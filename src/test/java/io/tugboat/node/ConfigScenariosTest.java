@@ -133,4 +133,21 @@ class ConfigScenariosTest extends PodWorkerScenariosTest {
         """);
     awaitPod(fine, "other pods run", PodWorkerScenariosTest::running);
   }
+
+  @Test
+  void aContainerThatCannotStartShowsRunContainerErrorAndIsRetriedAfterTheBackOff() throws Exception {
+    Agent a = startAgent("run-1");
+    a.runtime().failStarts("bad", "exec: \"nosuch\": executable file not found in $PATH");
+    ObjectKey key = createPod(a, """
+        metadata: {name: badcmd}
+        spec: {containers: [{name: bad, image: "busybox:1.36", command: [nosuch]}]}
+        """);
+    JsonNode failing = awaitPod(key, "RunContainerError", p -> waitingReason(p, false).equals("RunContainerError"));
+    assertTrue(status(failing, false).path("state").path("waiting").path("message").asText()
+        .contains("executable file not found"), failing::toString);
+    awaitEvent("badcmd", "Failed", "Error: exec: \"nosuch\"");
+    a.runtime().failStarts("bad", null);
+    a.advance(Duration.ofSeconds(10));
+    awaitPod(key, "running once it can start", PodWorkerScenariosTest::running);
+  }
 }

@@ -74,6 +74,9 @@ class ProbeScenariosTest extends PodWorkerScenariosTest {
     List<List<String>> ran = new CopyOnWriteArrayList<>();
     a.runtime().scriptExec((c, cmd) -> {
       ran.add(cmd);
+      if (cmd.get(0).equals("nginx")) {
+        a.clock().advance(Duration.ofSeconds(5)); // the hook takes 5 s of the grace period
+      }
       return new FakeRuntime.ExecResult(0, "");
     });
     ObjectKey key = createPod(a, """
@@ -88,6 +91,7 @@ class ProbeScenariosTest extends PodWorkerScenariosTest {
               preStop: {exec: {command: [nginx, -s, quit]}}
         """);
     awaitPod(key, "running", PodWorkerScenariosTest::running);
+    String id = a.container("hooked", "app").id();
     ObjectStore.WriteResult deleting = NodeTestCluster.await(store.delete(key, null, null, null, null,
         RequestInfo.system("test", "delete")));
     assertTrue(!deleting.deleted(), "a running pod waits for its node");
@@ -96,6 +100,8 @@ class ProbeScenariosTest extends PodWorkerScenariosTest {
       return null;
     });
     assertEquals(List.of(List.of("touch", "/started"), List.of("nginx", "-s", "quit")), ran);
+    assertEquals(Duration.ofSeconds(15), a.runtime().stopTimeout(id).orElseThrow(),
+        "TERM gets what the hook left of the 20 s");
     awaitEvent("hooked", "Killing", "Stopping container app");
   }
 
