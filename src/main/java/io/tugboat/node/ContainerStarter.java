@@ -21,7 +21,8 @@ import java.util.concurrent.CompletionStage;
  * Starts one container instance as the kubelet's startContainer does, with its events: the config (env, mounts;
  * a missing ConfigMap or Secret key fails here, CreateContainerConfigError), the image per imagePullPolicy
  * (Pulling/Pulled, or Failed with ErrImagePull; Never and absent: ErrImageNeverPull), create (Created, or
- * CreateContainerError), start (Started, or RunContainerError). The outcome goes to the worker as
+ * CreateContainerError), start (Started, or RunContainerError), the postStart hook (a failure kills the
+ * container: FailedPostStartHook). The outcome goes to the worker as
  * {@link PodWorker.Started}.
  */
 final class ContainerStarter {
@@ -41,6 +42,8 @@ final class ContainerStarter {
       this.containerId = containerId;
     }
   }
+
+  private static final Duration HOOK_TIMEOUT = Duration.ofSeconds(30);
 
   private final PodWorker.Context c;
   private final ActorRef<PodWorker.Command> worker;
@@ -65,8 +68,8 @@ final class ContainerStarter {
     String name = spec.path("name").asText();
     ContainerRef ref = new ContainerRef(name, init);
     ContainerConfig config;
+    String podIp = pod.path("spec").path("hostNetwork").asBoolean(false) ? c.hostIp() : sandbox.ip();
     try {
-      String podIp = pod.path("spec").path("hostNetwork").asBoolean(false) ? c.hostIp() : sandbox.ip();
       var ctx = new EnvResolver.PodContext(podIp, c.hostIp(), c.allocatable());
       Map<String, String> env = EnvResolver.resolve(pod, spec, c.sources(), ctx);
       List<Mount> mounts = PodVolumes.mounts(spec, volumes);
@@ -105,11 +108,14 @@ final class ContainerStarter {
           c.events().normal(pod, ref, "Created", "Created container " + name);
           return rt.startContainer(id).exceptionallyCompose(e ->
               CompletableFuture.failedFuture(new StageFailure(Stage.START, e, id)))
+              .thenCompose(v -> {
+                c.events().normal(pod, ref, "Started", "Started container " + name);
+                return postStart(pod, spec, id, podIp);
+              })
               .thenCompose(v -> rt.containerStatus(id));
         });
     step.whenComplete((status, error) -> {
       if (error == null) {
-        c.events().normal(pod, ref, "Started", "Started container " + name);
         worker.tell(new PodWorker.Started(name, status, null));
         return;
       }
@@ -117,6 +123,28 @@ final class ContainerStarter {
       worker.tell(new PodWorker.Started(name, null, failure(pod, ref, image, e)));
     });
     return true;
+  }
+
+  /**
+   * Runs the postStart hook, as the kubelet does before it reports the container started; a failure is a
+   * FailedPostStartHook event and the container is killed (then restarted or not per restartPolicy).
+   */
+  private CompletionStage<Void> postStart(JsonNode pod, JsonNode spec, String containerId, String podIp) {
+    JsonNode hook = spec.path("lifecycle").path("postStart");
+    if (!hook.isObject()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String name = spec.path("name").asText();
+    return c.prober().run(Probes.resolvePorts(hook, spec), containerId, podIp, HOOK_TIMEOUT).thenCompose(r -> {
+      if (r.success()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      String podName = pod.path("metadata").path("name").asText() + "_"
+          + pod.path("metadata").path("namespace").asText() + "(" + pod.path("metadata").path("uid").asText() + ")";
+      c.events().warning(pod, new ContainerRef(name, false), "FailedPostStartHook",
+          ContainerStopper.postStartFailure(hook, name, podName, r.message()));
+      return c.runtime().stopContainer(containerId, HOOK_TIMEOUT);
+    });
   }
 
   private boolean refuse(JsonNode pod, ContainerRef ref, ConfigError e, ContainerTrack track) {

@@ -69,10 +69,8 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
 
   private record StopDone(String name, ContainerStatus status, Throwable error) implements Command {}
 
-  private record ProbeDone(String containerId, String name, Probes.Kind kind, Probes.Result result)
+  record ProbeDone(String containerId, String name, Probes.Kind kind, Probes.Result result)
       implements Command {}
-
-  private record PostStartDone(String containerId, String name, Probes.Result result) implements Command {}
 
   record StatusDone(ObjectNode status, ObjectStore.WriteResult result, Throwable error) implements Command {}
 
@@ -111,7 +109,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   private final Set<String> inFlight = new HashSet<>();
   private final Set<String> stopping = new HashSet<>();
   private final Set<String> killedByProbe = new HashSet<>();
-  private final PodProbes probes = new PodProbes();
+  private final ProbeRunner probes;
   private Map<String, java.nio.file.Path> volumes;
   private String volumeError;
   private boolean deleteSent;
@@ -130,6 +128,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     this.starter = new ContainerStarter(c, ctx.getSelf());
     this.stopper = new ContainerStopper(c);
     this.writer = new PodStatusWriter(c, key, ctx.getSelf());
+    this.probes = new ProbeRunner(c, ctx.getSelf());
     var self = ctx.getSelf();
     this.unsubscribe = c.runtime().subscribe(e -> {
       if (e.status() != null && e.status().sandboxId().equals(sandboxRef.get())) {
@@ -186,7 +185,6 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
         .onMessage(Started.class, this::onStarted)
         .onMessage(StopDone.class, this::onStopDone)
         .onMessage(ProbeDone.class, this::onProbeDone)
-        .onMessage(PostStartDone.class, this::onPostStartDone)
         .onMessage(StatusDone.class, this::onStatusDone)
         .onMessage(DeleteDone.class, this::onDeleteDone)
         .onMessageEquals(Internal.RETRY, this::sync)
@@ -232,7 +230,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       for (JsonNode spec : pod.path("spec").path("containers")) {
         step(spec, false, now);
       }
-      runProbes(pod, now);
+      probes.runDue(pod, containers, tracks, stopping, podIp(), now);
     }
     scheduleWake(now);
     return report(false);
@@ -305,26 +303,6 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     }
     tracks.put(d.name(), t.waiting(null, null));
     observe(d.status());
-    JsonNode spec = specOf(d.name());
-    JsonNode postStart = spec == null ? null : spec.path("lifecycle").path("postStart");
-    if (postStart != null && postStart.isObject() && d.status().state() == ContainerState.RUNNING) {
-      String id = d.status().id();
-      getContext().pipeToSelf(c.prober().run(Probes.resolvePorts(postStart, spec), id, podIp(), DEFAULT_GRACE),
-          (r, e) -> new PostStartDone(id, d.name(), e != null ? new Probes.Result(false, e.getMessage()) : r));
-    }
-    return sync();
-  }
-
-  private Behavior<Command> onPostStartDone(PostStartDone d) {
-    if (!d.result().success()) {
-      ContainerStatus s = containers.get(d.name());
-      c.events().warning(entry.object(), new ContainerRef(d.name(), false), "FailedPostStartHook",
-          ContainerStopper.postStartFailure(specOf(d.name()).path("lifecycle").path("postStart"), d.name(),
-              podName(), d.result().message()));
-      if (s != null && s.id().equals(d.containerId())) {
-        stop(s, DEFAULT_GRACE, false);
-      }
-    }
     return sync();
   }
 
@@ -343,44 +321,16 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
 
   // ---- probes ----
 
-  private void runProbes(JsonNode pod, Instant now) {
-    Set<String> live = new HashSet<>();
-    for (JsonNode spec : pod.path("spec").path("containers")) {
-      String name = spec.path("name").asText();
-      ContainerStatus s = containers.get(name);
-      if (s == null || s.state() != ContainerState.RUNNING || stopping.contains(s.id())) {
-        continue;
-      }
-      live.add(s.id());
-      for (PodProbes.Run run : probes.due(spec, s, tracks.get(name), now)) {
-        getContext().pipeToSelf(c.prober().run(Probes.resolvePorts(run.spec().handler(), spec), s.id(), podIp(),
-            run.spec().timeout()),
-            (r, e) -> new ProbeDone(s.id(), name, run.spec().kind(),
-                e != null ? new Probes.Result(false, String.valueOf(e.getMessage())) : r));
-      }
-    }
-    probes.retain(live);
-  }
-
   private Behavior<Command> onProbeDone(ProbeDone d) {
     ContainerStatus s = containers.get(d.name());
-    Probes.Spec spec = probes.spec(d.containerId(), d.kind());
-    Probes.Action action = probes.record(d.containerId(), d.kind(), d.result(), c.clock().instant());
-    if (s == null || !s.id().equals(d.containerId()) || s.state() != ContainerState.RUNNING || spec == null) {
-      return sync();
-    }
-    ContainerRef ref = new ContainerRef(d.name(), false);
-    if (!d.result().success()) {
-      c.events().warning(entry.object(), ref, "Unhealthy", d.kind().title() + " probe failed: "
-          + d.result().message());
-    }
+    ProbeRunner.Outcome outcome = probes.onResult(entry.object(), d, s);
     ContainerTrack t = tracks.getOrDefault(d.name(), ContainerTrack.NEW);
-    switch (action) {
+    switch (outcome.action()) {
       case KILL -> {
         if (killedByProbe.add(s.id())) {
-          c.events().normal(entry.object(), ref, "Killing", "Container " + d.name() + " failed "
-              + d.kind().title().toLowerCase(java.util.Locale.ROOT) + " probe, will be restarted");
-          Long grace = spec.terminationGracePeriodSeconds();
+          c.events().normal(entry.object(), new ContainerRef(d.name(), false), "Killing", "Container " + d.name()
+              + " failed " + d.kind().title().toLowerCase(java.util.Locale.ROOT) + " probe, will be restarted");
+          Long grace = outcome.spec().terminationGracePeriodSeconds();
           stop(s, grace != null ? Duration.ofSeconds(grace) : podGrace(), false);
         }
       }
