@@ -155,7 +155,13 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     return newReceiveBuilder()
         .onMessage(Update.class, u -> {
           if (u.entry().resourceVersion() > entry.resourceVersion()) {
+            JsonNode before = entry.object().path("metadata");
             entry = u.entry();
+            JsonNode after = entry.object().path("metadata");
+            if (!before.path("labels").equals(after.path("labels"))
+                || !before.path("annotations").equals(after.path("annotations"))) {
+              volumes = null; // downwardAPI files of labels and annotations follow them
+            }
           }
           return sync();
         })

@@ -211,4 +211,26 @@ class PodVolumesTest {
         .formatted(tmp.resolve("pv1"))));
     assertEquals(tmp.resolve("pv1"), volumes.setUp(pod, ctx).get("data"));
   }
+
+  @Test
+  void aMemoryEmptyDirIsATmpfsWhenRootAndIsUnmountedWithThePod() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(PodVolumes.runningAsRoot(),
+        "not root: a Memory emptyDir is a plain directory, no tmpfs to test");
+    PodVolumes volumes = new PodVolumes(tmp.resolve("pods"), List.of("/"), sources(), Clock.systemUTC(), true);
+    ObjectNode pod = PodStatusesTest.pod("""
+        metadata: {name: p, namespace: d, uid: u-mem}
+        spec: {volumes: [{name: cache, emptyDir: {medium: Memory, sizeLimit: 8Mi}}]}
+        """);
+    Path dir = volumes.setUp(pod, new EnvResolver.PodContext(null, "h", Map.of())).get("cache");
+    try {
+      String mounts = Files.readString(Path.of("/proc/self/mounts"));
+      org.junit.jupiter.api.Assumptions.assumeTrue(mounts.contains(" " + dir + " tmpfs "),
+          "tmpfs could not be mounted here (no CAP_SYS_ADMIN?): " + dir);
+      assertTrue(mounts.contains(" " + dir + " tmpfs ") && mounts.contains("size=8192k"), mounts);
+    } finally {
+      volumes.tearDown("u-mem");
+    }
+    assertFalse(Files.readString(Path.of("/proc/self/mounts")).contains(" " + dir + " "), "unmounted");
+    assertFalse(Files.exists(tmp.resolve("pods/u-mem")));
+  }
 }
