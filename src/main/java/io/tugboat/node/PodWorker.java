@@ -112,6 +112,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   private final ProbeRunner probes;
   private Map<String, java.nio.file.Path> volumes;
   private String volumeError;
+  private boolean volumesStale;
   private boolean deleteSent;
   private boolean gone;
 
@@ -160,14 +161,14 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
             JsonNode after = entry.object().path("metadata");
             if (!before.path("labels").equals(after.path("labels"))
                 || !before.path("annotations").equals(after.path("annotations"))) {
-              volumes = null; // downwardAPI files of labels and annotations follow them
+              volumesStale = true; // downwardAPI files of labels and annotations follow them
             }
           }
           return sync();
         })
         .onMessageEquals(Gone.INSTANCE, this::cleanUp)
         .onMessageEquals(Wake.INSTANCE, () -> {
-          volumes = null; // prepared again: a ConfigMap or Secret may have changed
+          volumesStale = true; // prepared again: a ConfigMap or Secret may have changed
           return sync();
         })
         .onMessage(Adopted.class, a -> {
@@ -367,15 +368,19 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
 
   // ---- volumes ----
 
-  /** Prepares the pod's volumes once (and again after a wake-up); answers whether they are ready. */
+  /**
+   * Prepares the pod's volumes once, and again when they may have changed; answers whether the containers may
+   * go on. A refresh that fails (a ConfigMap deleted) keeps what the containers have, as the kubelet does.
+   */
   private boolean prepareVolumes(JsonNode pod) {
-    if (volumes != null) {
+    if (volumes != null && !volumesStale) {
       return true;
     }
     if (c.volumes() == null) {
       volumes = Map.of();
       return true;
     }
+    volumesStale = false;
     try {
       volumes = c.volumes().setUp(pod, new EnvResolver.PodContext(podIp(), c.hostIp(), c.allocatable()));
       volumeError = null;
@@ -385,6 +390,9 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
         c.events().warning(pod, null, "FailedMount", e.getMessage());
       }
       volumeError = e.getMessage();
+      if (volumes != null) {
+        return true; // running containers keep the last good contents
+      }
       timers.startSingleTimer("volume-retry", Internal.RETRY, c.retry());
       return false;
     }
