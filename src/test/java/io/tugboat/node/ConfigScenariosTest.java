@@ -74,6 +74,12 @@ class ConfigScenariosTest extends PodWorkerScenariosTest {
       assertEquals("v2", Files.readString(file));
       return null;
     });
+    await(store.delete(ObjectKey.of(CONFIG_MAPS, "default", "site"), null, null, null, null,
+        io.tugboat.store.RequestInfo.system("test", "delete")));
+    awaitEvent("volpod", "FailedMount", "configmap \"site\" not found");
+    assertEquals("v2", Files.readString(file), "the running container keeps the last good contents");
+    assertTrue(running(store.get(key).orElseThrow().object()));
+
     await(store.delete(key, null, null, 0L, null, io.tugboat.store.RequestInfo.system("test", "delete")));
     Path podDir = Path.of(html.hostPath()).getParent().getParent().getParent();
     cluster.testKit.createTestProbe().awaitAssert(NodeTestCluster.WAIT, () -> {
