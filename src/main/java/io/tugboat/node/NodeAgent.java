@@ -53,7 +53,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   public record PodSync(List<WatchCache.Entry> pods) implements Command {}
 
   /** The agent's clocks, as messages: its timers send them, tests may too. */
-  enum Tick implements Command { REGISTER, RENEW_LEASE, SYNC_STATUS, MEASURE_USAGE }
+  enum Tick implements Command { REGISTER, RENEW_LEASE, SYNC_STATUS, MEASURE_USAGE, SYNC_PODS }
 
   private record Registered(String uid) implements Command {}
 
@@ -74,7 +74,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
    */
   public record Setup(NodeProfile profile, NodeTimings timings, HostReadings.Probe probe, ContainerRuntime runtime,
       ObjectStore store, ActorRef<PodDispatcher.Command> dispatcher, Clock clock, ActorRef<String> onReady,
-      SystemUsage systemUsage) {
+      SystemUsage systemUsage, PodSettings pods) {
+
+    /** A setup whose pods run with the simulated settings (Kubernetes' back-off, no volumes on disk). */
+    public Setup(NodeProfile profile, NodeTimings timings, HostReadings.Probe probe, ContainerRuntime runtime,
+        ObjectStore store, ActorRef<PodDispatcher.Command> dispatcher, Clock clock, ActorRef<String> onReady,
+        SystemUsage systemUsage) {
+      this(profile, timings, probe, runtime, store, dispatcher, clock, onReady, systemUsage, PodSettings.SIMULATED);
+    }
 
     /** A simulated node's setup: a small fixed system usage ({@link #SIMULATED_SYSTEM_USAGE}). */
     public Setup(NodeProfile profile, NodeTimings timings, HostReadings.Probe probe, ContainerRuntime runtime,
@@ -110,6 +117,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private String nodeUid;
   private boolean leaseInFlight;
   private boolean statusInFlight;
+  // A tick that came while its write was in flight: run once that write ends, so none is lost.
+  private boolean leaseAgain;
+  private boolean statusAgain;
   private ObjectNode lastStatus;
   private Instant lastStatusAt;
   private boolean announcedReady;
@@ -127,8 +137,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         + profile.nodeInfo().architecture() + ") tugboat";
     String scheme = setup.runtime().version().contains("://")
         ? setup.runtime().version().substring(0, setup.runtime().version().indexOf("://")) : "tugboat";
+    PodSources sources = PodSources.of(store.cache());
+    PodSettings pods = setup.pods();
     this.workerContext = new PodWorker.Context(store, setup.runtime(), profile.name(), profile.internalIp(), scheme,
-        setup.clock(), setup.timings().retry(), userAgent);
+        setup.clock(), setup.timings().retry(), userAgent, pods, profile.allocatable(),
+        new Prober(setup.runtime(), ctx.getSystem()), new EventRecorder(store, profile.name(), setup.clock(),
+        userAgent, pods.normalEvents()), sources, pods.podsDir() == null ? null : new PodVolumes(pods.podsDir(), pods.allowedHostPaths(),
+        sources, setup.clock(), PodVolumes.runningAsRoot()));
     ctx.pipeToSelf(store.cache().ready(), (rv, error) -> Tick.REGISTER);
   }
 
@@ -155,6 +170,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
           return this;
         })
         .onMessage(PodSync.class, this::onPodSync)
+        .onMessageEquals(Tick.SYNC_PODS, () -> {
+          workers.values().forEach(w -> w.ref().tell(PodWorker.Wake.INSTANCE));
+          return this;
+        })
         .onMessage(WorkerStopped.class, w -> {
           workers.computeIfPresent(w.key(), (k, v) -> v.uid().equals(w.uid()) ? null : v);
           return this;
@@ -219,7 +238,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   // ---- lease ----
 
   private Behavior<Command> renewLease() {
-    if (nodeUid == null || leaseInFlight) {
+    if (nodeUid == null) {
+      return this;
+    }
+    if (leaseInFlight) {
+      leaseAgain = true;
       return this;
     }
     leaseInFlight = true;
@@ -235,6 +258,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private Behavior<Command> onLeaseDone(LeaseDone d) {
     leaseInFlight = false;
+    if (leaseAgain && d.error() == null) {
+      leaseAgain = false;
+      getContext().getSelf().tell(Tick.RENEW_LEASE);
+    }
     if (d.error() != null) {
       // The next tick writes again; a missing kube-node-lease namespace (start-up) is retried sooner.
       getContext().getLog().debug("lease of node {} not renewed: {}", profile.name(), message(d.error()));
@@ -246,7 +273,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   // ---- status ----
 
   private Behavior<Command> syncStatus() {
-    if (nodeUid == null || statusInFlight) {
+    if (nodeUid == null) {
+      return this;
+    }
+    if (statusInFlight) {
+      statusAgain = true;
       return this;
     }
     Instant now = setup.clock().instant();
@@ -281,6 +312,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
     lastStatus = d.status();
     lastStatusAt = d.at();
+    if (statusAgain) {
+      statusAgain = false;
+      getContext().getSelf().tell(Tick.SYNC_STATUS);
+    }
     if (!announcedReady) {
       announcedReady = true;
       if (setup.onReady() != null) {

@@ -42,6 +42,7 @@ public final class NodeAgents {
       ActorRef<PodDispatcher.Command> dispatcher = ctx.spawn(PodDispatcher.create(store.cache()), "pod-dispatcher");
       ctx.spawn(UsageServer.create(), "usage-server");
       List<ContainerRuntime> runtimes = new ArrayList<>();
+      PodSettings pods = PodSettings.create(system.settings().config(), settings.dataDir());
       if (settings.enabled()) {
         String name = settings.hostNodeName();
         ContainerRuntime runtime = ContainerRuntimes.create(settings.runtime(), name, clock, settings.startDelay(),
@@ -54,7 +55,7 @@ public final class NodeAgents {
         NodeProfile profile = settings.hostProfile(probe.read(), runtime.version(), ready);
         // The fake runtime's pods use nothing real: the host's own usage is what its node adds to theirs.
         spawnAgent(ctx, new NodeAgent.Setup(profile, settings.timings(), probe, runtime, store, dispatcher, clock,
-            null, SystemUsage.live()));
+            null, SystemUsage.live(), pods));
       }
       int total = settings.hollowCount();
       long started = System.nanoTime();
@@ -67,7 +68,8 @@ public final class NodeAgents {
             delayer, NodeSettings.hollowPodCidr(i));
         runtimes.add(runtime);
         spawnAgent(ctx, new NodeAgent.Setup(settings.hollowProfile(i, runtime.version()), settings.hollowTimings(),
-            () -> hollowReadings, runtime, store, dispatcher, clock, ctx.getSelf()));
+            () -> hollowReadings, runtime, store, dispatcher, clock, ctx.getSelf(), NodeAgent.SIMULATED_SYSTEM_USAGE,
+            pods.hollow())); // hollow pods' volumes would be files nobody reads
       };
       if (total > 0) {
         ctx.getLog().info("starting {} hollow nodes, {} at a time", total, settings.hollowStartConcurrency());

@@ -26,7 +26,17 @@ public final class PodStatuses {
    * What the node knows of a pod: its sandbox's IP (null until the sandbox exists) and the runtime's newest
    * container of each name.
    */
-  public record Observed(String podIp, Map<String, ContainerStatus> containers) {}
+  public record Observed(String podIp, Map<String, ContainerStatus> containers, Map<String, ContainerTrack> tracks) {
+
+    /** Containers never restarted, without probes' verdicts. */
+    public Observed(String podIp, Map<String, ContainerStatus> containers) {
+      this(podIp, containers, Map.of());
+    }
+
+    ContainerTrack track(String name) {
+      return tracks.getOrDefault(name, null);
+    }
+  }
 
   /**
    * The status to report. {@code terminal}: the pod was stopped for good (being deleted), so it ends Succeeded or
@@ -51,7 +61,8 @@ public final class PodStatuses {
     ArrayNode initStatuses = Json.object().arrayNode();
     for (JsonNode c : initSpecs) {
       ContainerStatus s = observed.containers().get(c.path("name").asText());
-      initStatuses.add(containerStatus(c, s, "PodInitializing", runtimeScheme, true));
+      ContainerTrack t = observed.track(c.path("name").asText());
+      initStatuses.add(containerStatus(pod, c, s, t, "PodInitializing", runtimeScheme, true, now));
       if (s == null || s.state() != ContainerState.EXITED || s.exitCode() != 0) {
         unfinishedInit.add(c.path("name").asText());
         initFailed |= s != null && s.state() == ContainerState.EXITED && s.exitCode() != 0;
@@ -66,16 +77,24 @@ public final class PodStatuses {
     int succeeded = 0;
     for (JsonNode c : specs) {
       ContainerStatus s = observed.containers().get(c.path("name").asText());
-      statuses.add(containerStatus(c, s, initialized ? "ContainerCreating" : "PodInitializing", runtimeScheme, false));
+      ContainerTrack t = observed.track(c.path("name").asText());
+      ObjectNode cs = containerStatus(pod, c, s, t, initialized ? "ContainerCreating" : "PodInitializing",
+          runtimeScheme, false, now);
+      statuses.add(cs);
       if (s == null || s.state() == ContainerState.CREATED || s.state() == ContainerState.UNKNOWN) {
-        waiting++;
+        if (t != null && t.last() != null) { // restarting: the kubelet counts the run that ended
+          stopped++;
+          succeeded += t.last().exitCode() == 0 ? 1 : 0;
+        } else {
+          waiting++;
+        }
       } else if (s.state() == ContainerState.RUNNING) {
         running++;
       } else {
         stopped++;
         succeeded += s.exitCode() == 0 ? 1 : 0;
       }
-      if (s == null || s.state() != ContainerState.RUNNING) {
+      if (!cs.path("ready").asBoolean()) {
         unready.add(c.path("name").asText());
       }
     }
@@ -124,7 +143,9 @@ public final class PodStatuses {
     return status;
   }
 
-  /** The kubelet's getPhase, without restarts (they come with restart policies). */
+  /**
+   * The kubelet's getPhase: a container waiting to be restarted counts as stopped, with the exit of its last run.
+   */
   static String phase(String restartPolicy, boolean initialized, boolean initFailed, int waiting, int running,
       int stopped, int succeeded, boolean terminal) {
     if (!initialized) {
@@ -151,41 +172,67 @@ public final class PodStatuses {
     return "Pending";
   }
 
-  private static ObjectNode containerStatus(JsonNode spec, ContainerStatus s, String waitingReason, String scheme,
-      boolean init) {
+  private static ObjectNode containerStatus(JsonNode pod, JsonNode spec, ContainerStatus s, ContainerTrack t,
+      String waitingReason, String scheme, boolean init, Instant now) {
     ObjectNode out = Json.object();
-    out.put("name", spec.path("name").asText());
+    String name = spec.path("name").asText();
+    out.put("name", name);
     ObjectNode state = out.putObject("state");
-    out.putObject("lastState");
+    ObjectNode lastState = out.putObject("lastState");
     boolean running = s != null && s.state() == ContainerState.RUNNING;
     if (s == null || s.state() == ContainerState.CREATED || s.state() == ContainerState.UNKNOWN) {
-      state.putObject("waiting").put("reason", waitingReason);
+      ObjectNode waiting = state.putObject("waiting");
+      if (t != null && t.waitingReason() != null) {
+        waiting.put("reason", t.waitingReason());
+        if (t.waitingMessage() != null) {
+          waiting.put("message", t.waitingMessage());
+        }
+      } else if (t != null && t.last() != null && t.notBefore() != null && now.isBefore(t.notBefore())) {
+        Instant from = t.last().finishedAt() != null ? t.last().finishedAt() : now;
+        long seconds = Math.max(0, java.time.Duration.between(from, t.notBefore()).toSeconds());
+        waiting.put("reason", "CrashLoopBackOff");
+        waiting.put("message", "back-off " + HumanDurations.go(seconds) + " restarting failed container=" + name
+            + " pod=" + Json.metaText(pod, "name") + "_" + Json.metaText(pod, "namespace") + "("
+            + Json.metaText(pod, "uid") + ")");
+      } else {
+        waiting.put("reason", waitingReason);
+      }
     } else if (running) {
       state.putObject("running").put("startedAt", ObjectLifecycle.timestamp(s.startedAt()));
     } else {
-      ObjectNode t = state.putObject("terminated");
-      t.put("exitCode", s.exitCode());
-      if (s.reason() != null) {
-        t.put("reason", s.reason());
-      }
-      if (s.message() != null) {
-        t.put("message", s.message());
-      }
-      if (s.startedAt() != null) {
-        t.put("startedAt", ObjectLifecycle.timestamp(s.startedAt()));
-      }
-      t.put("finishedAt", ObjectLifecycle.timestamp(s.finishedAt() != null ? s.finishedAt() : s.createdAt()));
-      t.put("containerID", scheme + "://" + s.id());
+      terminated(state, s, scheme);
     }
-    out.put("ready", running && !init);
-    out.put("restartCount", 0);
+    if (t != null && t.last() != null) {
+      terminated(lastState, t.last(), scheme);
+    }
+    boolean started = running && (t == null || !spec.path("startupProbe").isObject() || t.started());
+    boolean ready = started && !init && (t == null || !spec.path("readinessProbe").isObject() || t.ready());
+    out.put("ready", ready);
+    // As the kubelet: the restart count of the newest instance (a container backing off shows its last run's).
+    out.put("restartCount", s != null ? s.attempt() : t != null && t.last() != null ? t.last().attempt() : 0);
     out.put("image", s != null ? s.image() : ImageNames.normalize(spec.path("image").asText()));
     out.put("imageID", s != null && s.imageRef() != null ? s.imageRef() : "");
     if (s != null) {
       out.put("containerID", scheme + "://" + s.id());
     }
-    out.put("started", running);
+    out.put("started", started);
     return out;
+  }
+
+  private static void terminated(ObjectNode state, ContainerStatus s, String scheme) {
+    ObjectNode t = state.putObject("terminated");
+    t.put("exitCode", s.exitCode());
+    if (s.reason() != null) {
+      t.put("reason", s.reason());
+    }
+    if (s.message() != null) {
+      t.put("message", s.message());
+    }
+    if (s.startedAt() != null) {
+      t.put("startedAt", ObjectLifecycle.timestamp(s.startedAt()));
+    }
+    t.put("finishedAt", ObjectLifecycle.timestamp(s.finishedAt() != null ? s.finishedAt() : s.createdAt()));
+    t.put("containerID", scheme + "://" + s.id());
   }
 
   // Kubernetes lists pod conditions in this order; kubectl describe shows them so.

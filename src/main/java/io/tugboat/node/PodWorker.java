@@ -10,10 +10,8 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.model.Json;
-import io.tugboat.model.PatchType;
-import io.tugboat.model.Subresource;
+import io.tugboat.node.EventRecorder.ContainerRef;
 import io.tugboat.runtime.ContainerRuntime;
-import io.tugboat.runtime.ContainerRuntime.ContainerConfig;
 import io.tugboat.runtime.ContainerRuntime.ContainerState;
 import io.tugboat.runtime.ContainerRuntime.ContainerStatus;
 import io.tugboat.runtime.ContainerRuntime.SandboxStatus;
@@ -24,7 +22,6 @@ import io.tugboat.store.WatchCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,14 +34,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one pod on its node's runtime and reports its status to the pod's entity, level-triggered: every change
- * (of the pod, of a container, of a write) re-runs {@link #sync()}, which takes the next step from what is
- * observed.
+ * (of the pod, of a container, of a write, a probe result, a wake-up) re-runs {@link #sync()}, which takes the
+ * next steps from what is observed. Starting a container is {@link ContainerStarter}'s; restart rules are
+ * {@link PodLifecycle}'s; probes are {@link PodProbes}'; the status is {@link PodStatuses}'.
  *
- * <p>Phases: ADOPTING (looking for a sandbox a previous agent left) -> STARTING (sandbox, then init containers
- * one by one, then the containers) -> RUNNING -> TERMINATING (the pod has a deletionTimestamp: containers are
- * stopped within deletionGracePeriodSeconds, the final status written, then the pod deleted with grace period 0)
- * -> GONE (the runtime's sandbox removed, the worker stops). A pod deleted from the store at any phase goes to
- * GONE. Restarts and probes are not done here yet (issue 5).
+ * <p>Phases: ADOPTING (looking for a sandbox a previous agent left) -> STARTING (volumes, sandbox, then init
+ * containers one by one, each to success, then the containers) -> RUNNING (exited containers restarted per
+ * restartPolicy after their back-off; probes run) -> TERMINATING (the pod has a deletionTimestamp: preStop
+ * hooks, then containers stopped within what is left of deletionGracePeriodSeconds, the final status written,
+ * then the pod deleted with grace period 0) -> GONE (the runtime's sandbox and the pod's volumes removed, the
+ * worker stops). A pod deleted from the store at any phase goes to GONE.
  */
 final class PodWorker extends AbstractBehavior<PodWorker.Command> {
 
@@ -57,15 +56,23 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   /** The pod left the store (or this node): clean up and stop. */
   enum Gone implements Command { INSTANCE }
 
+  /** Look again: a back-off or probe may be due, or a ConfigMap or Secret changed. */
+  enum Wake implements Command { INSTANCE }
+
   private record Adopted(SandboxStatus sandbox, List<ContainerStatus> containers) implements Command {}
 
   private record SandboxReady(SandboxStatus sandbox, Throwable error) implements Command {}
 
-  private record ContainerChanged(ContainerStatus status) implements Command {}
+  private record ContainerChanged(ContainerStatus status, boolean removed) implements Command {}
 
-  private record StepDone(String name, ContainerStatus status, Throwable error) implements Command {}
+  record Started(String name, ContainerStatus status, ContainerStarter.Failure failure) implements Command {}
 
-  private record StatusDone(ObjectNode status, ObjectStore.WriteResult result, Throwable error) implements Command {}
+  private record StopDone(String name, ContainerStatus status, Throwable error) implements Command {}
+
+  record ProbeDone(String containerId, String name, Probes.Kind kind, Probes.Result result)
+      implements Command {}
+
+  record StatusDone(ObjectNode status, ObjectStore.WriteResult result, Throwable error) implements Command {}
 
   private record DeleteDone(Throwable error) implements Command {}
 
@@ -73,11 +80,14 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
 
   /** What every worker of one agent shares. */
   record Context(ObjectStore store, ContainerRuntime runtime, String nodeName, String hostIp, String runtimeScheme,
-      Clock clock, Duration retry, String userAgent) {}
+      Clock clock, Duration retry, String userAgent, PodSettings settings, Map<String, String> allocatable,
+      Prober prober, EventRecorder events, PodSources sources, PodVolumes volumes) {}
 
   static Behavior<Command> create(Context context, WatchCache.Entry entry) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PodWorker(ctx, timers, context, entry)));
   }
+
+  private static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
 
   private final TimerScheduler<Command> timers;
   private final Context c;
@@ -86,16 +96,23 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   private final Instant startTime;
   private final AtomicReference<String> sandboxRef = new AtomicReference<>();
   private final Runnable unsubscribe;
+  private final Runnable unwatchSources;
+  private final ContainerStarter starter;
+  private final ContainerStopper stopper;
+  private final PodStatusWriter writer;
   private WatchCache.Entry entry;
   private boolean adopted;
   private boolean sandboxPending;
   private SandboxStatus sandbox;
   private final Map<String, ContainerStatus> containers = new LinkedHashMap<>();
+  private final Map<String, ContainerTrack> tracks = new HashMap<>();
   private final Set<String> inFlight = new HashSet<>();
   private final Set<String> stopping = new HashSet<>();
-  private ObjectNode lastReported;
-  private boolean writeInFlight;
-  private boolean dirty;
+  private final Set<String> killedByProbe = new HashSet<>();
+  private final ProbeRunner probes;
+  private Map<String, java.nio.file.Path> volumes;
+  private String volumeError;
+  private boolean volumesStale;
   private boolean deleteSent;
   private boolean gone;
 
@@ -109,12 +126,20 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     this.uid = Json.metaText(entry.object(), "uid");
     String started = Json.text(entry.object().path("status").path("startTime"));
     this.startTime = started.isEmpty() ? c.clock().instant() : Instant.parse(started);
+    this.starter = new ContainerStarter(c, ctx.getSelf());
+    this.stopper = new ContainerStopper(c);
+    this.writer = new PodStatusWriter(c, key, ctx.getSelf());
+    this.probes = new ProbeRunner(c, ctx.getSelf());
     var self = ctx.getSelf();
     this.unsubscribe = c.runtime().subscribe(e -> {
       if (e.status() != null && e.status().sandboxId().equals(sandboxRef.get())) {
-        self.tell(new ContainerChanged(e.status()));
+        self.tell(new ContainerChanged(e.status(), e.type() == ContainerRuntime.EventType.DELETED));
       }
     });
+    // ConfigMaps and Secrets feed env and volumes: a change may unblock a container or update a volume.
+    this.unwatchSources = PodVolumes.usesSources(entry.object())
+        ? c.store().cache().onChanges(List.of("core/configmaps", "core/secrets"), () -> self.tell(Wake.INSTANCE))
+        : () -> {};
     // A restarted agent finds what it ran before: the sandbox of this pod's uid, with its containers.
     var found = c.runtime().listPodSandboxes().thenCompose(list -> {
       SandboxStatus mine = list.stream()
@@ -131,11 +156,21 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     return newReceiveBuilder()
         .onMessage(Update.class, u -> {
           if (u.entry().resourceVersion() > entry.resourceVersion()) {
+            JsonNode before = entry.object().path("metadata");
             entry = u.entry();
+            JsonNode after = entry.object().path("metadata");
+            if (!before.path("labels").equals(after.path("labels"))
+                || !before.path("annotations").equals(after.path("annotations"))) {
+              volumesStale = true; // downwardAPI files of labels and annotations follow them
+            }
           }
           return sync();
         })
         .onMessageEquals(Gone.INSTANCE, this::cleanUp)
+        .onMessageEquals(Wake.INSTANCE, () -> {
+          volumesStale = true; // prepared again: a ConfigMap or Secret may have changed
+          return sync();
+        })
         .onMessage(Adopted.class, a -> {
           adopted = true;
           if (a.sandbox() != null) {
@@ -147,16 +182,23 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
         })
         .onMessage(SandboxReady.class, this::onSandboxReady)
         .onMessage(ContainerChanged.class, ch -> {
-          observe(ch.status());
+          if (ch.removed()) {
+            containers.computeIfPresent(ch.status().name(), (n, s) -> s.id().equals(ch.status().id()) ? null : s);
+          } else {
+            observe(ch.status());
+          }
           return sync();
         })
-        .onMessage(StepDone.class, this::onStepDone)
+        .onMessage(Started.class, this::onStarted)
+        .onMessage(StopDone.class, this::onStopDone)
+        .onMessage(ProbeDone.class, this::onProbeDone)
         .onMessage(StatusDone.class, this::onStatusDone)
         .onMessage(DeleteDone.class, this::onDeleteDone)
         .onMessageEquals(Internal.RETRY, this::sync)
         .onMessageEquals(Internal.CLEANED_UP, Behaviors::stopped)
         .onSignal(PostStop.class, s -> {
           unsubscribe.run();
+          unwatchSources.run();
           return this;
         })
         .build();
@@ -171,81 +213,188 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     if (pod.path("metadata").hasNonNull("deletionTimestamp")) {
       return terminate();
     }
+    if (!prepareVolumes(pod)) {
+      return report(false);
+    }
     if (sandbox == null) {
       if (!sandboxPending) {
         sandboxPending = true;
-        var ready = c.runtime().runPodSandbox(sandboxConfig(pod)).thenCompose(c.runtime()::podSandboxStatus);
+        var ready = c.runtime().runPodSandbox(ContainerConfigs.sandbox(pod, c.settings().clusterDns(),
+            c.settings().clusterDomain())).thenCompose(c.runtime()::podSandboxStatus);
         getContext().pipeToSelf(ready, SandboxReady::new);
       }
       return report(false);
     }
+    Instant now = c.clock().instant();
+    boolean initialized = true;
     for (JsonNode init : pod.path("spec").path("initContainers")) {
-      ContainerStatus s = containers.get(init.path("name").asText());
-      if (s == null) {
-        start(init, true);
-        return report(false);
-      }
-      if (s.state() != ContainerState.EXITED || s.exitCode() != 0) {
-        return report(false); // running, or failed (restarting it is issue 5's)
+      if (!step(init, true, now)) {
+        initialized = false;
+        break;
       }
     }
-    for (JsonNode spec : pod.path("spec").path("containers")) {
-      if (!containers.containsKey(spec.path("name").asText())) {
-        start(spec, false);
+    if (initialized) {
+      for (JsonNode spec : pod.path("spec").path("containers")) {
+        step(spec, false, now);
       }
+      probes.runDue(pod, containers, tracks, stopping, podIp(), now);
     }
+    scheduleWake(now);
     return report(false);
   }
 
-  private Behavior<Command> onSandboxReady(SandboxReady r) {
-    sandboxPending = false;
-    if (r.error() != null) {
-      getContext().getLog().warn("pod {} on node {}: sandbox not created: {}", key.sortKey(), c.nodeName(),
-          r.error().getMessage());
-      timers.startSingleTimer(Internal.RETRY, c.retry());
-      return this;
-    }
-    sandbox = r.sandbox();
-    sandboxRef.set(sandbox.id());
-    return gone ? cleanUp() : sync();
-  }
-
-  /** Pulls, creates and starts one container; its states come back as runtime events and the step's answer. */
-  private void start(JsonNode spec, boolean init) {
+  /**
+   * Moves one container on: restarts it when it exited and the policy says so (after its back-off), starts it
+   * when it has no instance. Answers whether it exited successfully (what an init container must do).
+   */
+  private boolean step(JsonNode spec, boolean init, Instant now) {
     String name = spec.path("name").asText();
-    if (!inFlight.add(name)) {
-      return;
+    if (inFlight.contains(name)) {
+      return false;
     }
-    ContainerRuntime rt = c.runtime();
-    ContainerConfig config = containerConfig(entry.object(), spec, init);
-    String sandboxId = sandbox.id();
-    var step = rt.pullImage(config.image())
-        .thenCompose(ref -> rt.createContainer(sandboxId, config))
-        .thenCompose(id -> rt.startContainer(id).thenCompose(v -> rt.containerStatus(id)));
-    getContext().pipeToSelf(step, (s, e) -> new StepDone(name, s, e));
+    ContainerStatus s = containers.get(name);
+    ContainerTrack t = tracks.getOrDefault(name, ContainerTrack.NEW);
+    if (s != null) {
+      if (s.state() != ContainerState.EXITED) {
+        return false;
+      }
+      String policy = entry.object().path("spec").path("restartPolicy").asText("Always");
+      boolean byProbe = killedByProbe.contains(s.id());
+      if (!PodLifecycle.shouldRestart(policy, init, s.exitCode(), byProbe)) {
+        return s.exitCode() == 0;
+      }
+      ContainerStatus older = t.last();
+      t = PodLifecycle.afterExit(t, s, c.settings().backoff(), now);
+      tracks.put(name, t);
+      containers.remove(name);
+      killedByProbe.remove(s.id());
+      if (older != null) { // one dead instance is kept, for logs --previous
+        c.runtime().removeContainer(older.id());
+      }
+      if (now.isBefore(t.notBefore())) {
+        c.events().warning(entry.object(), new ContainerRef(name, init), "BackOff",
+            "Back-off restarting failed container " + name + " in pod " + podName());
+      }
+    }
+    if (t.notBefore() != null && now.isBefore(t.notBefore())) {
+      if ("ErrImagePull".equals(t.waitingReason())) {
+        String image = spec.path("image").asText();
+        tracks.put(name, t.waiting("ImagePullBackOff", "Back-off pulling image \"" + image + "\""));
+        c.events().normal(entry.object(), new ContainerRef(name, init), "BackOff",
+            "Back-off pulling image \"" + image + "\"");
+      }
+      return false;
+    }
+    inFlight.add(name);
+    if (!starter.start(entry.object(), spec, init, t, sandbox, volumes)) {
+      inFlight.remove(name);
+      tracks.put(name, starter.lastError(t));
+      timers.startSingleTimer("config-retry", Internal.RETRY, c.retry());
+    }
+    return false;
   }
 
-  private Behavior<Command> onStepDone(StepDone d) {
+  private Behavior<Command> onStarted(Started d) {
     inFlight.remove(d.name());
-    if (d.error() != null) {
-      stopping.clear(); // a failed stop is tried again (stopping is idempotent)
-      getContext().getLog().warn("pod {} on node {}: container {} not started: {}", key.sortKey(), c.nodeName(),
-          d.name(), d.error().getMessage());
-      timers.startSingleTimer(Internal.RETRY, c.retry());
-      return this;
+    ContainerTrack t = tracks.getOrDefault(d.name(), ContainerTrack.NEW);
+    if (d.failure() != null) {
+      // A container created but not started is removed; it is no instance of this container any more.
+      containers.computeIfPresent(d.name(), (n, s) -> s.state() == ContainerState.CREATED ? null : s);
+      tracks.put(d.name(), d.failure().retryLater() ? PodLifecycle.afterFailedStart(t, d.failure().reason(),
+          d.failure().message(), c.settings().backoff(), c.clock().instant())
+          : t.waiting(d.failure().reason(), d.failure().message()));
+      if (!d.failure().retryLater()) {
+        timers.startSingleTimer("start-retry", Internal.RETRY, c.retry());
+      }
+      return sync();
     }
-    if (d.status() != null) {
-      observe(d.status());
-    }
+    tracks.put(d.name(), t.waiting(null, null));
+    observe(d.status());
     return sync();
   }
 
   /** Keeps the newest state of each container: a later attempt, or a later state of the same container. */
   private void observe(ContainerStatus s) {
+    ContainerTrack t = tracks.get(s.name());
+    if (t != null && (s.attempt() < t.restartCount() || (t.last() != null && t.last().id().equals(s.id())))) {
+      return; // an instance from before the current one
+    }
     ContainerStatus old = containers.get(s.name());
     if (old == null || (!old.id().equals(s.id()) && s.attempt() >= old.attempt())
         || (old.id().equals(s.id()) && s.state().ordinal() >= old.state().ordinal())) {
       containers.put(s.name(), s);
+    }
+  }
+
+  // ---- probes ----
+
+  private Behavior<Command> onProbeDone(ProbeDone d) {
+    ContainerStatus s = containers.get(d.name());
+    ProbeRunner.Outcome outcome = probes.onResult(entry.object(), d, s);
+    ContainerTrack t = tracks.getOrDefault(d.name(), ContainerTrack.NEW);
+    switch (outcome.action()) {
+      case KILL -> {
+        if (killedByProbe.add(s.id())) {
+          c.events().normal(entry.object(), new ContainerRef(d.name(), false), "Killing", "Container " + d.name()
+              + " failed " + d.kind().title().toLowerCase(java.util.Locale.ROOT) + " probe, will be restarted");
+          Long grace = outcome.spec().terminationGracePeriodSeconds();
+          stop(s, grace != null ? Duration.ofSeconds(grace) : podGrace(), false);
+        }
+      }
+      case READY -> tracks.put(d.name(), t.withReady(true));
+      case UNREADY -> tracks.put(d.name(), t.withReady(false));
+      case STARTED -> tracks.put(d.name(), t.withStarted(true));
+      default -> { }
+    }
+    return sync();
+  }
+
+  /** One timer at the earliest moment something is due: a probe, or the end of a back-off. */
+  private void scheduleWake(Instant now) {
+    Instant next = probes.nextDue();
+    for (ContainerTrack t : tracks.values()) {
+      if (t.notBefore() != null && t.notBefore().isAfter(now) && (next == null || t.notBefore().isBefore(next))) {
+        next = t.notBefore();
+      }
+    }
+    if (next == null) {
+      timers.cancel("wake");
+      return;
+    }
+    Duration delay = Duration.between(now, next);
+    timers.startSingleTimer("wake", Wake.INSTANCE, delay.isNegative() || delay.isZero() ? Duration.ofMillis(10)
+        : delay);
+  }
+
+  // ---- volumes ----
+
+  /**
+   * Prepares the pod's volumes once, and again when they may have changed; answers whether the containers may
+   * go on. A refresh that fails (a ConfigMap deleted) keeps what the containers have, as the kubelet does.
+   */
+  private boolean prepareVolumes(JsonNode pod) {
+    if (volumes != null && !volumesStale) {
+      return true;
+    }
+    if (c.volumes() == null) {
+      volumes = Map.of();
+      return true;
+    }
+    volumesStale = false;
+    try {
+      volumes = c.volumes().setUp(pod, new EnvResolver.PodContext(podIp(), c.hostIp(), c.allocatable()));
+      volumeError = null;
+      return true;
+    } catch (ConfigError e) {
+      if (!e.getMessage().equals(volumeError)) {
+        c.events().warning(pod, null, "FailedMount", e.getMessage());
+      }
+      volumeError = e.getMessage();
+      if (volumes != null) {
+        return true; // running containers keep the last good contents
+      }
+      timers.startSingleTimer("volume-retry", Internal.RETRY, c.retry());
+      return false;
     }
   }
 
@@ -258,16 +407,16 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     if (sandbox == null && containers.isEmpty()) {
       return deleteFinally();
     }
-    long grace = entry.object().path("metadata").path("deletionGracePeriodSeconds").asLong(0);
+    Duration grace = Duration.ofSeconds(entry.object().path("metadata").path("deletionGracePeriodSeconds")
+        .asLong(0));
     boolean allExited = true;
     for (ContainerStatus s : containers.values()) {
       if (s.state() != ContainerState.EXITED) {
         allExited = false;
-        if (stopping.add(s.id())) {
-          var stop = c.runtime().stopContainer(s.id(), Duration.ofSeconds(grace))
-              .thenCompose(v -> c.runtime().containerStatus(s.id()));
-          getContext().pipeToSelf(stop, (st, e) -> new StepDone(s.name(), st, e));
-          inFlight.add(s.name());
+        if (!stopping.contains(s.id())) {
+          c.events().normal(entry.object(), new ContainerRef(s.name(), ContainerConfigs.isInit(entry.object(), s.name())), "Killing",
+              "Stopping container " + s.name());
+          stop(s, grace, true);
         }
       }
     }
@@ -275,10 +424,31 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       return this;
     }
     report(true);
-    if (writeInFlight || dirty) {
+    if (writer.busy()) {
       return this; // the terminal status goes first: watchers see the containers terminated
     }
     return deleteFinally();
+  }
+
+  /** Stops a container within {@code grace}, its preStop hook first when {@code preStop}. */
+  private void stop(ContainerStatus s, Duration grace, boolean preStop) {
+    if (stopping.add(s.id())) {
+      getContext().pipeToSelf(stopper.stop(entry.object(), specOf(s.name()), s, podIp(), grace, preStop),
+          (st, e) -> new StopDone(s.name(), st, e));
+    }
+  }
+
+  private Behavior<Command> onStopDone(StopDone d) {
+    if (d.error() != null) {
+      stopping.clear(); // a failed stop is tried again (stopping is idempotent)
+      getContext().getLog().warn("pod {} on node {}: container {} not stopped: {}", key.sortKey(), c.nodeName(),
+          d.name(), d.error().getMessage());
+      timers.startSingleTimer(Internal.RETRY, c.retry());
+      return this;
+    }
+    stopping.remove(d.status().id());
+    observe(d.status());
+    return sync();
   }
 
   private Behavior<Command> deleteFinally() {
@@ -300,11 +470,16 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     return this;
   }
 
-  /** The pod is gone: its sandbox and containers go too, then the worker stops. */
+  /** The pod is gone: its sandbox, containers and volumes go too, then the worker stops. */
   private Behavior<Command> cleanUp() {
     gone = true;
+    timers.cancel("wake");
     if (sandboxPending) {
       return this; // onSandboxReady comes back here
+    }
+    c.events().forget(uid);
+    if (c.volumes() != null) {
+      c.volumes().tearDown(uid);
     }
     if (sandbox == null) {
       return Behaviors.stopped();
@@ -315,34 +490,32 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     return this;
   }
 
+  private Behavior<Command> onSandboxReady(SandboxReady r) {
+    sandboxPending = false;
+    if (r.error() != null) {
+      getContext().getLog().warn("pod {} on node {}: sandbox not created: {}", key.sortKey(), c.nodeName(),
+          r.error().getMessage());
+      c.events().warning(entry.object(), null, "FailedCreatePodSandBox",
+          "Failed to create pod sandbox: " + r.error().getMessage());
+      timers.startSingleTimer(Internal.RETRY, c.retry());
+      return this;
+    }
+    sandbox = r.sandbox();
+    sandboxRef.set(sandbox.id());
+    return gone ? cleanUp() : sync();
+  }
+
   // ---- status ----
 
   private Behavior<Command> report(boolean terminal) {
-    ObjectNode status = PodStatuses.build(entry.object(), new PodStatuses.Observed(
-        sandbox == null ? null : sandbox.ip(), containers), c.hostIp(), c.runtimeScheme(), startTime, terminal,
-        c.clock().instant());
-    if (status.equals(lastReported) || status.equals(entry.object().path("status"))) {
-      return this;
-    }
-    if (writeInFlight) {
-      dirty = true;
-      return this;
-    }
-    writeInFlight = true;
-    ObjectNode patch = Json.object();
-    ObjectNode written = status.deepCopy();
-    if (!written.has("podIP")) { // no sandbox (yet, or any more): an IP from before is not the pod's now
-      written.putNull("podIP");
-      written.putNull("podIPs");
-    }
-    patch.set("status", written);
-    getContext().pipeToSelf(c.store().patch(key, PatchType.MERGE, patch, Subresource.STATUS, request("patch")),
-        (r, e) -> new StatusDone(status, r, e));
+    writer.offer(PodStatuses.build(entry.object(), new PodStatuses.Observed(sandbox == null ? null : sandbox.ip(),
+        containers, tracks), c.hostIp(), c.runtimeScheme(), startTime, terminal, c.clock().instant()),
+        entry.object());
     return this;
   }
 
   private Behavior<Command> onStatusDone(StatusDone d) {
-    writeInFlight = false;
+    entry = writer.done(d, entry);
     if (d.error() != null) {
       if (NodeAgent.code(d.error()) != 404) {
         getContext().getLog().debug("status of pod {} not written: {}", key.sortKey(),
@@ -351,49 +524,29 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       }
       return this; // 404: the pod is gone; its DELETED change follows
     }
-    lastReported = d.status();
-    if (d.result() != null && d.result().entry().resourceVersion() > entry.resourceVersion()) {
-      entry = d.result().entry();
-    }
-    dirty = false;
     return sync();
   }
 
-  // ---- what the runtime is given ----
+  // ---- helpers ----
 
-  private static ContainerRuntime.SandboxConfig sandboxConfig(JsonNode pod) {
-    String name = Json.metaText(pod, "name");
-    String ns = Json.metaText(pod, "namespace");
-    String uid = Json.metaText(pod, "uid");
-    String hostname = Json.text(pod.path("spec").path("hostname"));
-    return new ContainerRuntime.SandboxConfig(name, ns, uid, 0, hostname.isEmpty() ? name : hostname,
-        Json.stringMap(pod.path("metadata").path("labels")), Json.stringMap(pod.path("metadata").path("annotations")),
-        "pods/" + ns + "_" + name + "_" + uid, pod.path("spec").path("hostNetwork").asBoolean(false));
-  }
-
-  private static ContainerConfig containerConfig(JsonNode pod, JsonNode spec, boolean init) {
-    String name = spec.path("name").asText();
-    Map<String, String> env = new LinkedHashMap<>();
-    for (JsonNode e : spec.path("env")) {
-      if (e.has("value")) {
-        env.put(e.path("name").asText(), e.path("value").asText());
-      }
+  private String podIp() {
+    if (entry.object().path("spec").path("hostNetwork").asBoolean(false)) {
+      return c.hostIp();
     }
-    Map<String, String> labels = new HashMap<>();
-    labels.put("io.kubernetes.pod.name", Json.metaText(pod, "name"));
-    labels.put("io.kubernetes.pod.namespace", Json.metaText(pod, "namespace"));
-    labels.put("io.kubernetes.pod.uid", Json.metaText(pod, "uid"));
-    labels.put("io.kubernetes.container.name", name);
-    labels.put(ContainerConfig.KIND_LABEL, init ? "init" : "regular");
-    return new ContainerConfig(name, 0, spec.path("image").asText(), strings(spec.path("command")),
-        strings(spec.path("args")), Json.text(spec.path("workingDir")), env, List.of(), name + "/0.log", labels,
-        Map.of());
+    return sandbox == null ? null : sandbox.ip();
   }
 
-  private static List<String> strings(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    array.forEach(n -> out.add(n.asText()));
-    return out;
+  private String podName() {
+    return key.name() + "_" + key.namespace() + "(" + uid + ")";
+  }
+
+  private Duration podGrace() {
+    JsonNode g = entry.object().path("spec").path("terminationGracePeriodSeconds");
+    return g.isNumber() ? Duration.ofSeconds(g.asLong()) : DEFAULT_GRACE;
+  }
+
+  private JsonNode specOf(String name) {
+    return ContainerConfigs.spec(entry.object(), name);
   }
 
   private RequestInfo request(String verb) {

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * {@code sh -c 'echo TEXT > /proc/1/fd/1'}) wrote, exec runs a few built-in commands, attach echoes stdin into
  * the log, port-forward echoes.
  */
-public final class FakeRuntime implements ContainerRuntime {
+public final class FakeRuntime implements ContainerRuntime, ImagePresence {
 
   /** Runs an action after a delay (Akka's scheduler in production, immediately or by hand in tests). */
   @FunctionalInterface
@@ -126,6 +126,7 @@ public final class FakeRuntime implements ContainerRuntime {
       for (String c : sandbox.containers()) {
         stopLocked(c, events);
         ContainerStatus gone = containers.remove(c);
+        configs.remove(c);
         events.add(new Event(EventType.DELETED, gone));
       }
       String ip = sandbox.status().ip();
@@ -148,6 +149,11 @@ public final class FakeRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<String> pullImage(String image) {
+    String failure = pullFailures.get(ImageNames.normalize(image));
+    if (failure != null) {
+      return failed(failure);
+    }
+    absentImages.remove(ImageNames.normalize(image));
     return CompletableFuture.completedFuture(ImageNames.fakeDigestRef(image));
   }
 
@@ -163,6 +169,7 @@ public final class FakeRuntime implements ContainerRuntime {
           ImageNames.normalize(config.image()), ImageNames.fakeDigestRef(config.image()), ContainerState.CREATED,
           clock.instant(), null, null, 0, null, null, config.logPath());
       containers.put(status.id(), status);
+      configs.put(status.id(), config);
       sandbox.containers().add(status.id());
       if (config.init()) {
         initContainers.add(status.id());
@@ -182,6 +189,10 @@ public final class FakeRuntime implements ContainerRuntime {
       if (c.state() != ContainerState.CREATED) {
         return failed("container " + c.name() + " is " + c.state() + ", not CREATED");
       }
+      String failure = startFailures.get(c.name());
+      if (failure != null) {
+        return failed(failure);
+      }
     }
     CompletableFuture<Void> started = new CompletableFuture<>();
     Runnable run = () -> {
@@ -197,7 +208,9 @@ public final class FakeRuntime implements ContainerRuntime {
         containers.put(containerId, running);
         events.add(new Event(EventType.STARTED, running));
         if (initContainers.contains(containerId)) {
-          ContainerStatus done = running.withState(ContainerState.EXITED, now, now, 0, "Completed", null);
+          int code = initExitCodes.getOrDefault(c.name(), 0);
+          ContainerStatus done = running.withState(ContainerState.EXITED, now, now, code,
+              code == 0 ? "Completed" : "Error", null);
           containers.put(containerId, done);
           events.add(new Event(EventType.STOPPED, done));
         }
@@ -215,6 +228,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<Void> stopContainer(String containerId, Duration timeout) {
+    stopTimeouts.put(containerId, timeout);
     List<Event> events = new ArrayList<>();
     synchronized (this) {
       if (!containers.containsKey(containerId)) {
@@ -238,6 +252,7 @@ public final class FakeRuntime implements ContainerRuntime {
         return failed("container " + c.name() + " is RUNNING; stop it first");
       }
       containers.remove(containerId);
+      configs.remove(containerId);
       initContainers.remove(containerId);
       Sandbox sandbox = sandboxes.get(c.sandboxId());
       if (sandbox != null) {
@@ -301,10 +316,20 @@ public final class FakeRuntime implements ContainerRuntime {
     return streams.logs(target.id(), options, target.state() != ContainerState.EXITED);
   }
 
-  /** Runs one of {@link FakeStreams}' built-in commands; the container must be running. */
+  /**
+   * Runs a command "in" a running container: as the test scripted it ({@link #scriptExec}), else one of
+   * {@link FakeStreams}' built-in commands.
+   */
   @Override
   public ExecSession exec(String containerId, List<String> command, boolean stdin, boolean tty) {
     ContainerStatus c = running(containerId);
+    ExecScript script = execScript;
+    if (script != null) {
+      ExecResult r = script.run(c, command);
+      return new ExecSession(akka.stream.javadsl.Source.single(akka.util.ByteString.fromString(r.output())),
+          akka.stream.javadsl.Source.empty(), akka.stream.javadsl.Sink.ignore(), akka.stream.javadsl.Sink.ignore(),
+          CompletableFuture.completedFuture(r.exitCode()));
+    }
     String hostname;
     synchronized (this) {
       Sandbox sandbox = sandboxes.get(c.sandboxId());
@@ -401,6 +426,128 @@ public final class FakeRuntime implements ContainerRuntime {
     containers.clear();
     sandboxes.clear();
     usedHosts.clear();
+  }
+
+  // ---- test hooks (lifecycle): images that cannot be pulled, starts that fail, scripted exec ----
+
+  private final Map<String, String> pullFailures = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<String> absentImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<String, String> startFailures = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Duration> stopTimeouts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, ContainerConfig> configs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> initExitCodes = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile ExecScript execScript; // null: the built-in commands
+
+  /** What a scripted exec answers: the exit code and the output. */
+  public record ExecResult(int exitCode, String output) {}
+
+  /** Answers exec calls (probes and hooks) in a test: by the container and the command. */
+  @FunctionalInterface
+  public interface ExecScript {
+    /** The result of running {@code command} in {@code container}. */
+    ExecResult run(ContainerStatus container, List<String> command);
+  }
+
+  /** Every image is present unless made absent; an absent image becomes present once pulled. */
+  @Override
+  public boolean imagePresent(String image) {
+    return !absentImages.contains(ImageNames.normalize(image));
+  }
+
+  /** Makes an image absent from this node (a pull brings it back unless pulls of it fail). */
+  public void removeImage(String image) {
+    absentImages.add(ImageNames.normalize(image));
+  }
+
+  /** Pulls of this image fail with this message from now on (null: they succeed again). */
+  public void failPulls(String image, String message) {
+    if (message == null) {
+      pullFailures.remove(ImageNames.normalize(image));
+    } else {
+      absentImages.add(ImageNames.normalize(image));
+      pullFailures.put(ImageNames.normalize(image), message);
+    }
+  }
+
+  /** Starting containers of this name fails with this message from now on (null: starts succeed again). */
+  public void failStarts(String containerName, String message) {
+    if (message == null) {
+      startFailures.remove(containerName);
+    } else {
+      startFailures.put(containerName, message);
+    }
+  }
+
+  /** The config a container was created with (env, mounts, limits ...), while the runtime holds it. */
+  public java.util.Optional<ContainerConfig> containerConfig(String containerId) {
+    return java.util.Optional.ofNullable(configs.get(containerId));
+  }
+
+  /** The timeout the container was last stopped with (TERM, then KILL after it), if it was stopped. */
+  public java.util.Optional<Duration> stopTimeout(String containerId) {
+    return java.util.Optional.ofNullable(stopTimeouts.get(containerId));
+  }
+
+  /** Init containers of this name exit with this code from now on (null: 0 again). */
+  public void initExitCode(String containerName, Integer exitCode) {
+    if (exitCode == null) {
+      initExitCodes.remove(containerName);
+    } else {
+      initExitCodes.put(containerName, exitCode);
+    }
+  }
+
+  /** Answers httpGet and tcpSocket probes in a test (the fake's pod IPs lead nowhere): by host, port and path. */
+  @FunctionalInterface
+  public interface NetworkScript {
+    /** Whether a probe of {@code host:port} (path null for tcpSocket) succeeds; the message when it does not. */
+    ExecResult probe(String host, int port, String path);
+  }
+
+  private volatile NetworkScript networkScript = (host, port, path) -> new ExecResult(0, "");
+
+  /** How network probes are answered from now on (by default: they succeed, the simulated pod is listening). */
+  public void scriptNetwork(NetworkScript script) {
+    this.networkScript = script;
+  }
+
+  /** A simulated httpGet (path set) or tcpSocket probe: exit code 0 is success, the output its failure message. */
+  public ExecResult probeNetwork(String host, int port, String path) {
+    return networkScript.probe(host, port, path);
+  }
+
+  /** How exec calls are answered from now on (by default: the built-in commands; null restores them). */
+  public void scriptExec(ExecScript script) {
+    this.execScript = script;
+  }
+
+  /** Makes a running container exit on its own with this code and reason (OOMKilled, Error ...). */
+  public void exit(String containerId, int exitCode, String reason) {
+    List<Event> events = new ArrayList<>();
+    synchronized (this) {
+      ContainerStatus c = containers.get(containerId);
+      if (c == null || c.state() != ContainerState.RUNNING) {
+        throw new RuntimeError("container " + containerId + " is not RUNNING");
+      }
+      ContainerStatus exited = c.withState(ContainerState.EXITED, c.startedAt(), clock.instant(), exitCode, reason,
+          null);
+      containers.put(containerId, exited);
+      events.add(new Event(EventType.STOPPED, exited));
+    }
+    fire(events);
+  }
+
+  /** The newest container of this name in the sandbox of pod {@code podName} (any namespace), if any. */
+  public synchronized java.util.Optional<ContainerStatus> container(String podName, String containerName) {
+    ContainerStatus newest = null;
+    for (ContainerStatus c : containers.values()) {
+      Sandbox sb = sandboxes.get(c.sandboxId());
+      if (sb != null && sb.status().name().equals(podName) && c.name().equals(containerName)
+          && (newest == null || c.attempt() >= newest.attempt())) {
+        newest = c;
+      }
+    }
+    return java.util.Optional.ofNullable(newest);
   }
 
   // A stopped fake exits at once and cleanly: nothing runs that could ignore TERM.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.model.Json;
 import io.tugboat.model.ObjectLifecycle;
 import io.tugboat.model.PodBinding;
+import io.tugboat.model.PodEvents;
 import java.time.Instant;
 
 /** What the scheduler writes besides bindings, as pure functions: core v1 Events and the pod status patch. */
@@ -15,43 +16,11 @@ public final class SchedulerEvents {
 
   private SchedulerEvents() {}
 
-  private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+  private static final PodEvents.Source SOURCE = new PodEvents.Source(COMPONENT, null);
 
-  /**
-   * A core v1 Event about a pod in the pod's namespace, named as Kubernetes' event recorder names them:
-   * "pod.hex-nanoseconds" (a generateName of "pod." would end in a dot, which names may not). The sequence keeps
-   * two events of the same instant apart.
-   */
+  /** A core v1 Event about a pod, as {@link PodEvents#event} writes it, from the scheduler. */
   public static ObjectNode event(PodInfo pod, String type, String reason, String message, Instant now) {
-    ObjectNode e = Json.object();
-    e.put("apiVersion", "v1");
-    e.put("kind", "Event");
-    ObjectNode meta = Json.meta(e);
-    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + SEQUENCE.incrementAndGet();
-    meta.put("name", pod.name() + "." + Long.toHexString(nanos));
-    meta.put("namespace", pod.namespace());
-    ObjectNode involved = e.putObject("involvedObject");
-    involved.put("apiVersion", "v1");
-    involved.put("kind", "Pod");
-    involved.put("namespace", pod.namespace());
-    involved.put("name", pod.name());
-    involved.put("uid", pod.uid());
-    String rv = Json.metaText(pod.object(), "resourceVersion");
-    if (!rv.isEmpty()) {
-      involved.put("resourceVersion", rv);
-    }
-    e.put("reason", reason);
-    e.put("message", message);
-    e.put("type", type);
-    e.putObject("source").put("component", COMPONENT);
-    e.put("reportingComponent", COMPONENT);
-    e.put("reportingInstance", COMPONENT);
-    e.put("action", "Scheduling");
-    String ts = ObjectLifecycle.timestamp(now);
-    e.put("firstTimestamp", ts);
-    e.put("lastTimestamp", ts);
-    e.put("count", 1);
-    return e;
+    return PodEvents.event(pod.object(), SOURCE, null, type, reason, message, "Scheduling", now);
   }
 
   /** The Normal event of a successful binding. */
@@ -104,9 +73,6 @@ public final class SchedulerEvents {
 
   /** A patch that counts one more occurrence of an aggregated event. */
   public static ObjectNode repeatPatch(int count, Instant now) {
-    ObjectNode patch = Json.object();
-    patch.put("count", count);
-    patch.put("lastTimestamp", ObjectLifecycle.timestamp(now));
-    return patch;
+    return PodEvents.repeatPatch(count, now);
   }
 }
