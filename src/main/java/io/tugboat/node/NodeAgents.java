@@ -42,8 +42,9 @@ public final class NodeAgents {
       List<ContainerRuntime> runtimes = new ArrayList<>();
       if (settings.enabled()) {
         String name = settings.hostNodeName();
+        // TODO(integrator): the node's LocalImageStore (issue 5 part 1) goes here instead of no images.
         ContainerRuntime runtime = ContainerRuntimes.create(settings.runtime(), name, clock, settings.startDelay(),
-            delayer, settings.podCidr());
+            delayer, settings.podCidr(), settings.processRuntime(), ContainerRuntimes::noImages);
         runtimes.add(runtime);
         HostReadings.Probe probe = HostReadings.live(settings.dataDir());
         String ready = settings.runtime().equals("fake")
