@@ -41,7 +41,6 @@ public final class OciSpec {
     for (String set : List.of("bounding", "effective", "permitted")) {
       strings(caps.putArray(set), DEFAULT_CAPS);
     }
-    process.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("hard", 1048576).put("soft", 1048576);
     process.put("noNewPrivileges", false);
     root.putObject("root").put("path", in.rootfs()).put("readonly", false);
     root.put("hostname", in.hostname());
