@@ -56,7 +56,7 @@ final class ContainerLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (!launcher.running(c)) {
+    if (!p.isAlive() && launcher.failedToStart(c)) {
       // runc gave up before the container existed (a missing binary, a bad mount): its error is on stderr.
       p.onExit().join();
       joinPumps(c);

@@ -20,6 +20,14 @@ interface Launcher {
     return true;
   }
 
+  /**
+   * Whether a process that is already gone never became the container (runc failed before running it), as
+   * opposed to a container that ran and exited at once.
+   */
+  default boolean failedToStart(RuntimeContainer c) {
+    return false;
+  }
+
   /** Sends {@code signal} ("TERM" or "KILL") to the container's processes. */
   void signal(RuntimeContainer c, String signal);
 

@@ -61,6 +61,11 @@ final class RuncLauncher implements Launcher {
   }
 
   @Override
+  public boolean failedToStart(RuntimeContainer c) {
+    return !running(c);
+  }
+
+  @Override
   public void signal(RuntimeContainer c, String signal) {
     Shell.quiet(runc, "--root", root.toString(), "kill", "--all", c.id, signal);
   }

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Containers without runc, as root: {@code unshare} gives new PID, mount, UTS and IPC namespaces (inside the pod's
- * network namespace via {@code ip netns exec}); a host shell as the new namespace's first process joins the
- * container's cgroup, sets the hostname, mounts /proc, a minimal /dev, /sys and the volumes into the root
+ * network namespace via {@code ip netns exec}, after a host shell joined the container's cgroup); a host shell as
+ * the new namespaces' first process sets the hostname, mounts /proc, a minimal /dev, /sys and the volumes into the root
  * filesystem, then chroots into it and execs the container's command. The user is not changed (root).
  */
 final class UnshareLauncher implements Launcher {
@@ -28,7 +28,13 @@ final class UnshareLauncher implements Launcher {
 
   @Override
   public Process start(RuntimeContainer c) throws IOException {
-    List<String> argv = new ArrayList<>();
+    // The cgroup is joined first, outside: `ip netns exec` mounts a sysfs of its own over /sys, hiding cgroups.
+    StringBuilder join = new StringBuilder("set -e\n");
+    for (var procs : cgroups.procsFiles(c.cgroupPath)) {
+      join.append("echo 0 > ").append(q(procs.toString())).append('\n');
+    }
+    join.append("exec \"$@\"\n");
+    List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", join.toString(), "tugboat-join"));
     if (!c.sandbox.hostNetwork()) {
       argv.addAll(List.of("ip", "netns", "exec", PodNetwork.netnsName(c.sandbox.id())));
     }
@@ -48,9 +54,6 @@ final class UnshareLauncher implements Launcher {
   String initScript(RuntimeContainer c) {
     String r = c.rootfs.toString();
     StringBuilder s = new StringBuilder("set -e\n");
-    for (var procs : cgroups.procsFiles(c.cgroupPath)) {
-      s.append("echo 0 > ").append(q(procs.toString())).append('\n');
-    }
     s.append("echo ").append(q(c.sandbox.hostname())).append(" > /proc/sys/kernel/hostname\n");
     s.append("mkdir -p ").append(q(r + "/proc")).append(' ').append(q(r + "/dev")).append(' ')
         .append(q(r + "/sys")).append('\n');
@@ -81,6 +84,17 @@ final class UnshareLauncher implements Launcher {
     return s.toString();
   }
 
+  /** Up once the container's first process has chrooted into the root filesystem (its mounts are in place). */
+  @Override
+  public boolean running(RuntimeContainer c) {
+    long pid = namespaceInit(c, 0);
+    try {
+      return pid > 0 && !Files.isSameFile(java.nio.file.Path.of("/proc/" + pid + "/root"), java.nio.file.Path.of("/"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Override
   public void signal(RuntimeContainer c, String signal) {
     List<Long> pids = cgroups.pids(c.cgroupPath);
@@ -100,7 +114,7 @@ final class UnshareLauncher implements Launcher {
 
   @Override
   public List<String> execArgv(RuntimeContainer c, List<String> command, boolean tty) {
-    long pid = c.process == null ? -1 : c.process.children().findFirst().map(ProcessHandle::pid).orElse(-1L);
+    long pid = namespaceInit(c, 5_000_000_000L);
     if (pid < 0) {
       throw new IllegalStateException("container " + c.config.name() + " has no process to enter");
     }
@@ -108,6 +122,43 @@ final class UnshareLauncher implements Launcher {
         "-r", "-w"));
     argv.addAll(command);
     return tty ? Launcher.onTerminal(argv) : argv;
+  }
+
+  /**
+   * The container's first process (pid 1 of its PID namespace) as the host sees it: the descendant in another
+   * PID namespace whose parent is in ours. Waits up to {@code waitNanos} for unshare to have forked it.
+   */
+  static long namespaceInit(RuntimeContainer c, long waitNanos) {
+    Process p = c.process;
+    if (p == null) {
+      return -1;
+    }
+    String ours = pidNamespace(ProcessHandle.current().pid());
+    long deadline = System.nanoTime() + waitNanos;
+    do {
+      for (ProcessHandle d : p.descendants().toList()) {
+        String ns = pidNamespace(d.pid());
+        String parentNs = d.parent().map(h -> pidNamespace(h.pid())).orElse("");
+        if (!ns.isEmpty() && !ns.equals(ours) && parentNs.equals(ours)) {
+          return d.pid();
+        }
+      }
+      try {
+        Thread.sleep(10); // unshare forks within milliseconds of being started
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
+    } while (p.isAlive() && System.nanoTime() < deadline);
+    return -1;
+  }
+
+  private static String pidNamespace(long pid) {
+    try {
+      return Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + pid + "/ns/pid")).toString();
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   @Override

@@ -59,7 +59,11 @@ final class RuntimeTestSupport implements AutoCloseable {
   }
 
   static ActorSystem<Void> actorSystem() {
-    return ActorSystem.create(Behaviors.empty(), "runtime-test");
+    // A plain local actor system is all the streams need: the project's config starts a cluster and exits the
+    // JVM when the system terminates.
+    return ActorSystem.create(Behaviors.empty(), "runtime-test", com.typesafe.config.ConfigFactory
+        .parseString("akka.actor.provider = local\nakka.coordinated-shutdown.exit-jvm = off")
+        .withFallback(com.typesafe.config.ConfigFactory.defaultReference()));
   }
 
   String sandbox(String name) throws Exception {
