@@ -183,8 +183,8 @@ final class Cgroups {
     if (mode == CgroupMode.V1) {
       List<Path> dirs = new ArrayList<>();
       try (var s = Files.list(ROOT)) {
-        s.filter(p -> Files.exists(p.resolve("cgroup.procs")) && !p.getFileName().toString().equals("unified"))
-            .forEach(p -> dirs.add(p.resolve(path.substring(1))));
+        // The unified hierarchy of a hybrid host counts too: runc makes the group there as well.
+        s.filter(p -> Files.exists(p.resolve("cgroup.procs"))).forEach(p -> dirs.add(p.resolve(path.substring(1))));
       } catch (IOException e) {
         // nothing mounted
       }
