@@ -193,6 +193,41 @@ final class Cgroups {
     return List.of();
   }
 
+  /**
+   * Kills every process in the groups under the parent (left by a runtime that died, or by a failed clean-up)
+   * and removes those groups.
+   */
+  void killAll() {
+    java.util.Set<String> children = new java.util.TreeSet<>();
+    for (Path d : dirs(parent)) {
+      try (var s = Files.list(d)) {
+        s.filter(Files::isDirectory).forEach(p -> children.add(p.getFileName().toString()));
+      } catch (IOException e) {
+        // no such hierarchy or no group yet
+      }
+    }
+    for (String child : children) {
+      String path = parent + "/" + child;
+      for (Path d : dirs(path)) {
+        try {
+          for (String pid : Files.readAllLines(d.resolve("cgroup.procs"))) {
+            ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        } catch (IOException | NumberFormatException e) {
+          // gone meanwhile
+        }
+      }
+      for (int i = 0; i < 50 && !remove(path); i++) {
+        try {
+          Thread.sleep(20); // a killed process leaves its group within milliseconds
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   /** The runtime's parent group, removed at close. */
   String parent() {
     return parent;

@@ -57,6 +57,7 @@ public final class ProcessRuntime implements ContainerRuntime {
   private final PodNetwork network;
   private final Cgroups cgroups;
   private final Launcher launcher;
+  private final RuncLauncher runc;
   private final SandboxStore store;
   private final ExecutorService io;
   private final ScheduledExecutorService scheduler;
@@ -98,20 +99,23 @@ public final class ProcessRuntime implements ContainerRuntime {
       throw new IllegalStateException("cannot create " + settings.dataDir() + ": " + e.getMessage(), e);
     }
     RuncLauncher runc = null;
+    Launcher chosen;
     switch (level) {
       case RUNC -> {
         runc = new RuncLauncher(caps.runc(), settings.dataDir().resolve("runc"), cgroups);
-        launcher = runc;
+        chosen = runc;
       }
-      case UNSHARE -> launcher = new UnshareLauncher(cgroups);
-      default -> launcher = new HostLauncher();
+      case UNSHARE -> chosen = new UnshareLauncher(cgroups);
+      default -> chosen = new HostLauncher();
     }
+    this.launcher = chosen;
+    this.runc = runc;
     this.network = level == HostCapabilities.Level.HOST ? null
         : new PodNetwork(settings.bridge(), settings.podCidr(), pool, caps.iptables());
     if (network != null) {
       network.setUp();
     }
-    recover(runc);
+    recover();
   }
 
   @Override
@@ -413,48 +417,78 @@ public final class ProcessRuntime implements ContainerRuntime {
     return () -> listeners.remove(listener);
   }
 
-  /** Stops every container (TERM, KILL after 2 s), then removes containers, sandboxes, the network it made. */
+  /**
+   * Stops every container (TERM, KILL after 2 s), then removes containers, sandboxes and the network it made;
+   * whatever a failure left is then killed and removed the hard way.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
-    List<String> ids;
+    List<String> containerIds;
+    List<String> sandboxIds;
     synchronized (this) {
-      ids = new ArrayList<>(sandboxes.keySet());
-      containers.values().stream().filter(c -> !sandboxes.containsKey(c.sandbox.id())).forEach(c -> ids.add(null));
+      containerIds = new ArrayList<>(containers.keySet());
+      sandboxIds = new ArrayList<>(sandboxes.keySet());
     }
     try {
-      synchronized (this) {
-        stopAll(new ArrayList<>(containers.keySet()), Duration.ofSeconds(2)).toCompletableFuture()
-            .get(60, TimeUnit.SECONDS);
-      }
-      for (String id : ids) {
-        if (id != null) {
-          removePodSandbox(id).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        }
+      stopAll(containerIds, Duration.ofSeconds(2)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      for (String id : sandboxIds) {
+        removePodSandbox(id).toCompletableFuture().get(60, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
-      log.warn("process runtime: clean-up at close incomplete: {}", e.toString());
+      log.warn("process runtime: orderly clean-up at close failed, forcing it: {}", e.toString());
     } finally {
-      if (network != null) {
-        network.close();
-      }
-      cgroups.remove(cgroups.parent());
-      deleteTree(settings.dataDir().resolve("runc"));
+      forceCleanUp();
       listeners.clear();
       io.shutdown();
       scheduler.shutdownNow();
     }
   }
 
-  // ---- internals ----
-
-  private void recover(RuncLauncher runc) {
+  private void forceCleanUp() {
+    List<RuntimeContainer> leftContainers;
+    List<PodSandbox> leftSandboxes;
+    synchronized (this) {
+      leftContainers = new ArrayList<>(containers.values());
+      leftSandboxes = new ArrayList<>(sandboxes.values());
+      containers.clear();
+      sandboxes.clear();
+    }
+    for (RuntimeContainer c : leftContainers) {
+      launcher.signal(c, "KILL");
+      launcher.cleanUp(c);
+      RootFilesystems.release(c.dir);
+      deleteTree(c.dir);
+    }
     if (runc != null) {
       runc.deleteAll();
     }
+    cgroups.killAll();
+    for (PodSandbox s : leftSandboxes) {
+      tearDown(s, portRules.remove(s.id()));
+    }
+    if (network != null) {
+      network.close();
+    }
+    cgroups.remove(cgroups.parent());
+    deleteTree(settings.dataDir().resolve("runc"));
+  }
+
+  // ---- internals ----
+
+  /**
+   * Picks up after a runtime that died on this data dir: its containers cannot be reattached (their output
+   * pipes are gone), so they are killed and removed; its sandboxes are kept with their IPs while their network
+   * namespaces exist, so their pods' next containers join them.
+   */
+  private void recover() {
+    if (runc != null) {
+      runc.deleteAll();
+    }
+    cgroups.killAll();
     RootFilesystems.releaseAll(containerRoot);
     for (PodSandbox s : store.loadAll()) {
       boolean alive = s.hostNetwork() || network == null || PodNetwork.exists(s.id());

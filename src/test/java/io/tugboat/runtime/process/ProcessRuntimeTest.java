@@ -16,6 +16,9 @@ import io.tugboat.runtime.ContainerRuntime.ContainerStatus;
 import io.tugboat.runtime.ContainerRuntime.EventType;
 import io.tugboat.runtime.ContainerRuntime.Resources;
 import io.tugboat.runtime.ContainerRuntime.SandboxStatus;
+import io.tugboat.runtime.ContainerRuntime.PortMapping;
+import io.tugboat.runtime.ContainerRuntime.SandboxConfig;
+import io.tugboat.runtime.ExecSession;
 import io.tugboat.runtime.LogOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -226,6 +229,43 @@ class ProcessRuntimeTest {
             .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), system)
             .toCompletableFuture().get(5, TimeUnit.SECONDS).utf8String();
       } catch (java.util.concurrent.ExecutionException notListeningYet) {
+        t.events.poll(50, TimeUnit.MILLISECONDS); // the server is starting: a bounded retry
+      }
+    }
+    assertEquals("pong-hi\n", answer);
+  }
+
+  @Test
+  void attachWritesToTheContainersStdinAndFollowsItsOutput() throws Exception {
+    String sb = t.sandbox("attach");
+    String c = t.container(sb, "reader", 0, Resources.NONE, true, "sh", "-c", "read line; echo got-$line");
+    await(t.runtime.startContainer(c));
+    ExecSession session = t.runtime.attach(c, true, false);
+    Source.single(ByteString.fromString("hello\n")).runWith(session.stdin(), system);
+    assertEquals("got-hello\n", t.text(session.stdout()));
+    assertEquals(0, session.exitCode().toCompletableFuture().get(20, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void hostPortsReachThePodThroughDnat() throws Exception {
+    assumeTrue(caps.iptables() != null, "skipped: host ports need iptables (apt-get install -y iptables)");
+    String route = Shell.check("ip", "route", "get", "1.1.1.1");
+    java.util.regex.Matcher src = java.util.regex.Pattern.compile("src (\\S+)").matcher(route);
+    assumeTrue(src.find(), "skipped: the host has no address with a default route: " + route);
+    int hostPort = 30000 + (int) (Math.random() * 2000);
+    String sb = await(t.runtime.runPodSandbox(new SandboxConfig("ports", "default", "uid-ports", 0, "ports",
+        java.util.Map.of(), java.util.Map.of(), t.logDir.toString(), false,
+        List.of(new PortMapping("TCP", 8080, hostPort, "")), null)));
+    t.sandboxIds.add(sb);
+    t.run(sb, "server", "nc", "-ll", "-p", "8080", "-e", "sh", "-c", "read x; echo pong-$x");
+    String answer = "";
+    for (int i = 0; i < 100 && answer.isEmpty(); i++) {
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(src.group(1), hostPort), 2_000);
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write("hi\n".getBytes());
+        answer = new String(socket.getInputStream().readAllBytes());
+      } catch (java.io.IOException notListeningYet) {
         t.events.poll(50, TimeUnit.MILLISECONDS); // the server is starting: a bounded retry
       }
     }
