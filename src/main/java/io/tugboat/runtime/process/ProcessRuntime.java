@@ -272,7 +272,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         RuntimeContainer c = new RuntimeContainer(id, s, config, argv,
             ContainerCommand.env(image.env(), config.env(), s.hostname()),
             ContainerCommand.workingDir(config.workingDir(), image.workingDir()), user[0], user[1], dir, rootfs,
-            overlay, Path.of(s.logDirectory()).resolve(config.logPath()), cgroups.pathOf(id),
+            overlay, settings.logRoot().resolve(s.logDirectory()).resolve(config.logPath()), cgroups.pathOf(id),
             new ContainerStatus(id, sandboxId, config.name(), config.attempt(), ImageNames.normalize(config.image()),
                 image.digestRef(), ContainerState.CREATED, clock.instant(), null, null, 0, null, null,
                 config.logPath()));
@@ -504,6 +504,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
   }
 
+  /** Removes a sandbox's network, rules, files and its pods' logs (the pod is gone with it, as the kubelet has it). */
   private void tearDown(PodSandbox s, List<List<String>> rules) {
     if (network != null && !s.hostNetwork()) {
       network.deleteRules(rules == null ? List.of() : rules);
@@ -511,6 +512,10 @@ public final class ProcessRuntime implements ContainerRuntime {
       pool.release(s.ip());
     }
     deleteTree(s.path());
+    Path logs = settings.logRoot().resolve(s.logDirectory()).normalize();
+    if (logs.startsWith(settings.logRoot()) && !logs.equals(settings.logRoot())) {
+      deleteTree(logs);
+    }
   }
 
   private CompletionStage<Void> stopAll(List<String> ids, Duration timeout) {

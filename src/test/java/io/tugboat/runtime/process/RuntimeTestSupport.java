@@ -54,7 +54,7 @@ final class RuntimeTestSupport implements AutoCloseable {
   }
 
   ProcessRuntimeSettings settings(String isolation) {
-    return new ProcessRuntimeSettings(dataDir, bridge, cidr, "auto", isolation, 1 << 20, 3, "127.0.0.1",
+    return new ProcessRuntimeSettings(dataDir, logDir, bridge, cidr, "auto", isolation, 1 << 20, 3, "127.0.0.1",
         Duration.ofMillis(50));
   }
 
