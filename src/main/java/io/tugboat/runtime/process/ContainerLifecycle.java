@@ -172,7 +172,7 @@ final class ContainerLifecycle {
   }
 
   private static String lastLine(RuntimeContainer c) {
-    List<CriLog.Line> lines = CriLog.parseAll(ProcessRuntime.readOrEmpty(c.logFile));
+    List<CriLog.Line> lines = CriLog.parseAll(HostFiles.readOrEmpty(c.logFile));
     return lines.isEmpty() ? "the runtime exited before the container ran" : lines.get(lines.size() - 1).text();
   }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,19 +50,14 @@ public final class ProcessRuntime implements ContainerRuntime {
   private final Clock clock;
   private final HostCapabilities.Level level;
   private final Isolation isolation;
-  private final Path sandboxRoot;
   private final Path containerRoot;
-  private final IpPool pool;
-  private final PodNetwork network;
+  private final PodSandboxes sandboxes;
   private final Cgroups cgroups;
   private final Launcher launcher;
   private final RuncLauncher runc;
-  private final SandboxStore store;
   private final ExecutorService io;
   private final ScheduledExecutorService scheduler;
   private final LogReader logs;
-  private final Map<String, PodSandbox> sandboxes = new LinkedHashMap<>();
-  private final Map<String, List<List<String>>> portRules = new LinkedHashMap<>();
   private final Map<String, RuntimeContainer> containers = new LinkedHashMap<>();
   private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -82,19 +76,19 @@ public final class ProcessRuntime implements ContainerRuntime {
     String why = caps.explain(level);
     this.isolation = new Isolation(level.name().toLowerCase(), level != HostCapabilities.Level.HOST, why);
     log.info("process runtime: isolation {}: {}", isolation.level(), why);
-    this.sandboxRoot = settings.dataDir().resolve("sandboxes");
     this.containerRoot = settings.dataDir().resolve("containers");
     this.io = Executors.newCachedThreadPool(daemon("process-runtime"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("process-runtime-timer"));
     this.logs = new LogReader(scheduler, settings.logPollInterval(), clock);
-    this.pool = new IpPool(settings.podCidr());
-    this.store = new SandboxStore(sandboxRoot);
     HostCapabilities.CgroupMode mode = level == HostCapabilities.Level.HOST ? HostCapabilities.CgroupMode.NONE
         : caps.cgroups();
     this.cgroups = new Cgroups(mode, Cgroups.parentFor(mode, "tugboat-" + settings.bridge()));
+    IpPool pool = new IpPool(settings.podCidr());
+    PodNetwork network = level == HostCapabilities.Level.HOST ? null
+        : new PodNetwork(settings.bridge(), settings.podCidr(), pool, caps.iptables());
     try {
-      Files.createDirectories(sandboxRoot);
       Files.createDirectories(containerRoot);
+      this.sandboxes = new PodSandboxes(settings, clock, pool, network);
     } catch (IOException e) {
       throw new IllegalStateException("cannot create " + settings.dataDir() + ": " + e.getMessage(), e);
     }
@@ -110,8 +104,6 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
     this.launcher = chosen;
     this.runc = runc;
-    this.network = level == HostCapabilities.Level.HOST ? null
-        : new PodNetwork(settings.bridge(), settings.podCidr(), pool, caps.iptables());
     if (network != null) {
       network.setUp();
     }
@@ -132,100 +124,38 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<String> runPodSandbox(SandboxConfig config) {
-    return async(() -> {
-      String id = newId();
-      boolean hostNet = config.hostNetwork() || network == null;
-      String ip = hostNet ? settings.hostIp() : pool.allocate();
-      Path dir = sandboxRoot.resolve(id);
-      PodSandbox s = PodSandbox.of(id, config, ip, clock.instant(), dir);
-      List<List<String>> rules = List.of();
-      try {
-        Files.createDirectories(dir);
-        if (!hostNet) {
-          network.addSandbox(id, ip);
-          rules = network.portRules(id, ip, s.portMappings());
-          network.addRules(rules);
-        }
-        Files.writeString(dir.resolve("hostname"), s.hostname() + "\n");
-        Files.writeString(dir.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-            + ip + "\t" + s.hostname() + "\n");
-        Files.writeString(dir.resolve("resolv.conf"), PodNetwork.resolvConf(config.dns(),
-            readOrEmpty(Path.of("/etc/resolv.conf")), hostNet));
-        store.save(s);
-      } catch (IOException | RuntimeException e) {
-        if (network != null && !hostNet) {
-          network.deleteRules(rules);
-          PodNetwork.removeSandbox(id);
-          pool.release(ip);
-        }
-        deleteTree(dir);
-        throw new RuntimeError("cannot create the sandbox of pod " + config.namespace() + "/" + config.name() + ": "
-            + e.getMessage());
-      }
-      synchronized (this) {
-        sandboxes.put(id, s);
-        portRules.put(id, rules);
-      }
-      return id;
-    });
+    return async(() -> sandboxes.create(config).id());
   }
 
   @Override
   public CompletionStage<Void> stopPodSandbox(String sandboxId) {
-    PodSandbox s;
-    List<String> ids;
-    synchronized (this) {
-      s = sandboxes.get(sandboxId);
-      if (s == null) {
-        return failed("no sandbox " + sandboxId);
-      }
-      ids = containersOf(sandboxId);
+    if (sandboxes.get(sandboxId).isEmpty()) {
+      return failed("no sandbox " + sandboxId);
     }
-    return stopAll(ids, Duration.ofSeconds(10)).thenRun(() -> {
-      synchronized (this) {
-        PodSandbox current = sandboxes.get(sandboxId);
-        if (current != null && current.ready()) {
-          sandboxes.put(sandboxId, current.notReady());
-          store.save(current.notReady());
-        }
-      }
-    });
+    return stopAll(containersOf(sandboxId), Duration.ofSeconds(10))
+        .thenRunAsync(() -> sandboxes.markNotReady(sandboxId), io);
   }
 
   @Override
   public CompletionStage<Void> removePodSandbox(String sandboxId) {
-    List<String> ids;
-    synchronized (this) {
-      if (!sandboxes.containsKey(sandboxId)) {
-        return CompletableFuture.completedFuture(null); // idempotent, as in the CRI
-      }
-      ids = containersOf(sandboxId);
+    if (sandboxes.get(sandboxId).isEmpty()) {
+      return CompletableFuture.completedFuture(null); // idempotent, as in the CRI
     }
+    List<String> ids = containersOf(sandboxId);
     return stopAll(ids, Duration.ofSeconds(10))
         .thenCompose(v -> allOf(ids.stream().map(this::removeContainer).toList()))
-        .thenApplyAsync(v -> {
-          PodSandbox s;
-          List<List<String>> rules;
-          synchronized (this) {
-            s = sandboxes.remove(sandboxId);
-            rules = portRules.remove(sandboxId);
-          }
-          if (s != null) {
-            tearDown(s, rules);
-          }
-          return null;
-        }, io);
+        .thenRunAsync(() -> sandboxes.remove(sandboxId), io);
   }
 
   @Override
-  public synchronized CompletionStage<SandboxStatus> podSandboxStatus(String sandboxId) {
-    PodSandbox s = sandboxes.get(sandboxId);
-    return s == null ? failed("no sandbox " + sandboxId) : CompletableFuture.completedFuture(status(s));
+  public CompletionStage<SandboxStatus> podSandboxStatus(String sandboxId) {
+    return sandboxes.get(sandboxId).map(s -> CompletableFuture.completedFuture(status(s)))
+        .orElseGet(() -> failed("no sandbox " + sandboxId));
   }
 
   @Override
-  public synchronized CompletionStage<List<SandboxStatus>> listPodSandboxes() {
-    return CompletableFuture.completedFuture(sandboxes.values().stream().map(ProcessRuntime::status).toList());
+  public CompletionStage<List<SandboxStatus>> listPodSandboxes() {
+    return CompletableFuture.completedFuture(sandboxes.all().stream().map(ProcessRuntime::status).toList());
   }
 
   @Override
@@ -239,10 +169,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<String> createContainer(String sandboxId, ContainerConfig config) {
-    PodSandbox s;
-    synchronized (this) {
-      s = sandboxes.get(sandboxId);
-    }
+    PodSandbox s = sandboxes.get(sandboxId).orElse(null);
     if (s == null) {
       return failed("no sandbox " + sandboxId);
     }
@@ -257,7 +184,7 @@ public final class ProcessRuntime implements ContainerRuntime {
       int[] user;
       try {
         argv = ContainerCommand.argv(image.entrypoint(), image.cmd(), config.command(), config.args());
-        user = ContainerCommand.user(image.user(), readOrEmpty(image.rootfs().resolve("etc/passwd")));
+        user = ContainerCommand.user(image.user(), HostFiles.readOrEmpty(image.rootfs().resolve("etc/passwd")));
       } catch (IllegalArgumentException e) {
         throw new RuntimeError(e.getMessage());
       }
@@ -284,7 +211,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         return id;
       } catch (IOException | RuntimeException e) {
         RootFilesystems.release(dir);
-        deleteTree(dir);
+        HostFiles.deleteTree(dir);
         throw new RuntimeError("cannot create container " + config.name() + ": " + e.getMessage());
       }
     });
@@ -338,7 +265,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
     return async(() -> {
       RootFilesystems.release(c.dir);
-      deleteTree(c.dir);
+      HostFiles.deleteTree(c.dir);
       cgroups.remove(c.cgroupPath);
       synchronized (this) {
         containers.remove(containerId);
@@ -401,14 +328,9 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   @Override
   public Flow<ByteString, ByteString, ?> portForward(String sandboxId, int port) {
-    PodSandbox s;
-    synchronized (this) {
-      s = sandboxes.get(sandboxId);
-    }
-    if (s == null) {
-      throw new RuntimeError("no sandbox " + sandboxId);
-    }
-    return ProcessStreams.connect(s.hostNetwork() || network == null ? "127.0.0.1" : s.ip(), port);
+    PodSandbox s = sandboxes.get(sandboxId).orElseThrow(() -> new RuntimeError("no sandbox " + sandboxId));
+    return ProcessStreams.connect(s.hostNetwork() || level == HostCapabilities.Level.HOST ? "127.0.0.1" : s.ip(),
+        port);
   }
 
   @Override
@@ -428,11 +350,10 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
     closed = true;
     List<String> containerIds;
-    List<String> sandboxIds;
     synchronized (this) {
       containerIds = new ArrayList<>(containers.keySet());
-      sandboxIds = new ArrayList<>(sandboxes.keySet());
     }
+    List<String> sandboxIds = sandboxes.all().stream().map(PodSandbox::id).toList();
     try {
       stopAll(containerIds, Duration.ofSeconds(2)).toCompletableFuture().get(60, TimeUnit.SECONDS);
       for (String id : sandboxIds) {
@@ -450,39 +371,30 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   private void forceCleanUp() {
     List<RuntimeContainer> leftContainers;
-    List<PodSandbox> leftSandboxes;
     synchronized (this) {
       leftContainers = new ArrayList<>(containers.values());
-      leftSandboxes = new ArrayList<>(sandboxes.values());
       containers.clear();
-      sandboxes.clear();
     }
     for (RuntimeContainer c : leftContainers) {
       launcher.signal(c, "KILL");
       launcher.cleanUp(c);
       RootFilesystems.release(c.dir);
-      deleteTree(c.dir);
+      HostFiles.deleteTree(c.dir);
     }
     if (runc != null) {
       runc.deleteAll();
     }
     cgroups.killAll();
-    for (PodSandbox s : leftSandboxes) {
-      tearDown(s, portRules.remove(s.id()));
-    }
-    if (network != null) {
-      network.close();
-    }
+    sandboxes.removeAll();
     cgroups.remove(cgroups.parent());
-    deleteTree(settings.dataDir().resolve("runc"));
+    HostFiles.deleteTree(settings.dataDir().resolve("runc"));
   }
 
   // ---- internals ----
 
   /**
    * Picks up after a runtime that died on this data dir: its containers cannot be reattached (their output
-   * pipes are gone), so they are killed and removed; its sandboxes are kept with their IPs while their network
-   * namespaces exist, so their pods' next containers join them.
+   * pipes are gone), so they are killed and removed; its sandboxes are kept (see {@link PodSandboxes#recover}).
    */
   private void recover() {
     if (runc != null) {
@@ -490,39 +402,14 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
     cgroups.killAll();
     RootFilesystems.releaseAll(containerRoot);
-    for (PodSandbox s : store.loadAll()) {
-      boolean alive = s.hostNetwork() || network == null || PodNetwork.exists(s.id());
-      if (alive && !s.hostNetwork()) {
-        pool.reserve(s.ip());
-      }
-      PodSandbox recovered = alive ? s : s.notReady();
-      sandboxes.put(s.id(), recovered);
-      portRules.put(s.id(), network == null || s.hostNetwork() ? List.of()
-          : network.portRules(s.id(), s.ip(), s.portMappings()));
-      log.info("process runtime: found sandbox {} of pod {}/{} ({}, {})", s.id().substring(0, 12), s.namespace(),
-          s.name(), s.ip(), alive ? "ready" : "its network is gone");
-    }
-  }
-
-  /** Removes a sandbox's network, rules, files and its pods' logs (the pod is gone with it, as the kubelet has it). */
-  private void tearDown(PodSandbox s, List<List<String>> rules) {
-    if (network != null && !s.hostNetwork()) {
-      network.deleteRules(rules == null ? List.of() : rules);
-      PodNetwork.removeSandbox(s.id());
-      pool.release(s.ip());
-    }
-    deleteTree(s.path());
-    Path logs = settings.logRoot().resolve(s.logDirectory()).normalize();
-    if (logs.startsWith(settings.logRoot()) && !logs.equals(settings.logRoot())) {
-      deleteTree(logs);
-    }
+    sandboxes.recover();
   }
 
   private CompletionStage<Void> stopAll(List<String> ids, Duration timeout) {
     return allOf(ids.stream().map(id -> stopContainer(id, timeout).exceptionally(e -> null)).toList());
   }
 
-  private List<String> containersOf(String sandboxId) {
+  private synchronized List<String> containersOf(String sandboxId) {
     return containers.values().stream().filter(c -> c.sandbox.id().equals(sandboxId)).map(c -> c.id).toList();
   }
 
@@ -566,31 +453,6 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   private static String newId() {
     return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
-  }
-
-  static String readOrEmpty(Path p) {
-    try {
-      return Files.exists(p) ? Files.readString(p) : "";
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // a file still in use: reported by the leak checks of tests
-        }
-      });
-    } catch (IOException e) {
-      // gone meanwhile
-    }
   }
 
   private static ThreadFactoryDaemon daemon(String name) {

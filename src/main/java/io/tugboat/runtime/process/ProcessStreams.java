@@ -1,6 +1,5 @@
 package io.tugboat.runtime.process;
 
-import akka.Done;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
@@ -125,9 +124,5 @@ final class ProcessStreams {
     } catch (Exception e) {
       // already closed
     }
-  }
-
-  static CompletionStage<Done> done() {
-    return CompletableFuture.completedFuture(Done.getInstance());
   }
 }

@@ -44,7 +44,7 @@ final class RootFilesystems {
     try (var dirs = Files.list(root)) {
       for (Path dir : dirs.toList()) {
         release(dir);
-        ProcessRuntime.deleteTree(dir);
+        HostFiles.deleteTree(dir);
       }
     } catch (IOException e) {
       // nothing to release
@@ -54,6 +54,6 @@ final class RootFilesystems {
   /** Whether {@code path} is a mount point (per /proc/self/mountinfo). */
   static boolean mounted(Path path) {
     String target = " " + path.toAbsolutePath() + " ";
-    return ProcessRuntime.readOrEmpty(Path.of("/proc/self/mountinfo")).lines().anyMatch(l -> l.contains(target));
+    return HostFiles.readOrEmpty(Path.of("/proc/self/mountinfo")).lines().anyMatch(l -> l.contains(target));
   }
 }

@@ -45,7 +45,7 @@ final class SandboxStore {
       for (Path dir : dirs.toList()) {
         Path file = dir.resolve("sandbox.json");
         if (!Files.exists(file)) {
-          ProcessRuntime.deleteTree(dir); // a sandbox whose creation never finished
+          HostFiles.deleteTree(dir); // a sandbox whose creation never finished
           continue;
         }
         try {

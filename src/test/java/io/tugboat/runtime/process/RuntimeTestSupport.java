@@ -9,7 +9,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
-import io.tugboat.runtime.ContainerRuntime;
 import io.tugboat.runtime.ContainerRuntime.ContainerConfig;
 import io.tugboat.runtime.ContainerRuntime.ContainerStatus;
 import io.tugboat.runtime.ContainerRuntime.Event;
@@ -138,7 +137,7 @@ final class RuntimeTestSupport implements AutoCloseable {
       assertFalse(links.contains(PodNetwork.hostVeth(id)), "veth of " + id + " left");
     }
     assertFalse(links.contains(" " + bridge + ":"), "bridge " + bridge + " left");
-    String mounts = ProcessRuntime.readOrEmpty(Path.of("/proc/self/mountinfo"));
+    String mounts = HostFiles.readOrEmpty(Path.of("/proc/self/mountinfo"));
     assertFalse(mounts.contains(dataDir.toString()), "mounts under " + dataDir + " left");
     for (HostCapabilities.CgroupMode mode : List.of(HostCapabilities.CgroupMode.V1, HostCapabilities.CgroupMode.V2)) {
       String parent = Cgroups.parentFor(mode, "tugboat-" + bridge);
@@ -154,7 +153,7 @@ final class RuntimeTestSupport implements AutoCloseable {
     List<String> procs = new ArrayList<>();
     try (var dirs = Files.list(Path.of("/proc"))) {
       for (Path p : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        String cmdline = ProcessRuntime.readOrEmpty(p.resolve("cmdline")).replace('\0', ' ');
+        String cmdline = HostFiles.readOrEmpty(p.resolve("cmdline")).replace('\0', ' ');
         if (cmdline.contains(dataDir.toString())) {
           procs.add(p.getFileName() + ": " + cmdline);
         }
