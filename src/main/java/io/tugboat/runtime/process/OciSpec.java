@@ -22,6 +22,7 @@ public final class OciSpec {
   /**
    * What one container is made of: argv, environment, working directory, user, hostname; the root filesystem
    * (absolute); the pod's network namespace file (null: the host's network); bind mounts; limits; the cgroup.
+   * A null hostname keeps the host's UTS namespace (host-network pods have the node's name, as in Kubernetes).
    */
   public record Input(List<String> args, Map<String, String> env, String cwd, int uid, int gid, String hostname,
       String rootfs, String netnsPath, List<Mount> mounts, Resources resources, String cgroupsPath) {}
@@ -43,7 +44,9 @@ public final class OciSpec {
     }
     process.put("noNewPrivileges", false);
     root.putObject("root").put("path", in.rootfs()).put("readonly", false);
-    root.put("hostname", in.hostname());
+    if (in.hostname() != null) {
+      root.put("hostname", in.hostname());
+    }
 
     ArrayNode mounts = root.putArray("mounts");
     mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
@@ -84,7 +87,9 @@ public final class OciSpec {
     }
     ArrayNode namespaces = linux.putArray("namespaces");
     for (String ns : List.of("pid", "ipc", "uts", "mount")) {
-      namespaces.addObject().put("type", ns);
+      if (!ns.equals("uts") || in.hostname() != null) {
+        namespaces.addObject().put("type", ns);
+      }
     }
     if (in.netnsPath() != null) {
       namespaces.addObject().put("type", "network").put("path", in.netnsPath());

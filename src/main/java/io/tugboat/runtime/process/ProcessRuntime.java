@@ -225,8 +225,9 @@ public final class ProcessRuntime implements ContainerRuntime {
       if (c == null) {
         return failed("no container " + containerId);
       }
-      if (c.status.state() != ContainerState.CREATED || c.process != null) {
-        return failed("container " + c.config.name() + " is " + c.status.state() + ", not CREATED");
+      if (c.status.state() != ContainerState.CREATED || !c.startRequested.compareAndSet(false, true)) {
+        return failed("container " + c.config.name() + " is " + c.status.state()
+            + (c.status.state() == ContainerState.CREATED ? " and already starting" : ", not CREATED"));
       }
     }
     return async(() -> {

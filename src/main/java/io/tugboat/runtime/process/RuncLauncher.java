@@ -27,7 +27,8 @@ final class RuncLauncher implements Launcher {
   @Override
   public void prepare(RuntimeContainer c) throws IOException {
     PodSandbox s = c.sandbox;
-    OciSpec.Input in = new OciSpec.Input(c.argv, c.env, c.cwd, c.uid, c.gid, s.hostname(), c.rootfs.toString(),
+    OciSpec.Input in = new OciSpec.Input(c.argv, c.env, c.cwd, c.uid, c.gid, s.hostNetwork() ? null : s.hostname(),
+        c.rootfs.toString(),
         s.hostNetwork() ? null : PodNetwork.netnsPath(s.id()), mounts(c), c.config.resources(),
         cgroups.mode() == HostCapabilities.CgroupMode.NONE ? null : c.cgroupPath);
     Files.writeString(c.dir.resolve("config.json"), OciSpec.json(in));
@@ -36,7 +37,9 @@ final class RuncLauncher implements Launcher {
   /** The container's mounts plus the sandbox's hostname, hosts and resolv.conf unless the container has its own. */
   static List<Mount> mounts(RuntimeContainer c) {
     List<Mount> mounts = new ArrayList<>(c.config.mounts() == null ? List.of() : c.config.mounts());
-    for (String file : List.of("hostname", "hosts", "resolv.conf")) {
+    List<String> files = c.sandbox.hostNetwork() ? List.of("resolv.conf") : List.of("hostname", "hosts",
+        "resolv.conf");
+    for (String file : files) {
       String target = "/etc/" + file;
       if (mounts.stream().noneMatch(m -> m.containerPath().equals(target))) {
         mounts.add(new Mount(target, c.sandbox.path().resolve(file).toString(), false));

@@ -33,6 +33,8 @@ final class RuntimeContainer {
   final String cgroupPath;
   volatile ContainerStatus status;
   volatile Process process;
+  /** Set by the one start this container may have (a second start is rejected even while the first runs). */
+  final java.util.concurrent.atomic.AtomicBoolean startRequested = new java.util.concurrent.atomic.AtomicBoolean();
   volatile OutputStream stdin;
   volatile CriLogWriter writer;
   final List<Thread> pumps = new ArrayList<>();

@@ -46,12 +46,14 @@ class OciSpecTest {
   }
 
   @Test
-  void hostNetworkAndNoLimitsLeaveThemOut() throws Exception {
+  void hostNetworkLeavesNetworkAndUtsNamespacesAndNoLimitsLeaveThemOut() throws Exception {
     JsonNode spec = new ObjectMapper().readTree(OciSpec.json(new OciSpec.Input(List.of("true"), Map.of(), "/", 0, 0,
-        "h", "/r", null, List.of(), Resources.NONE, null)));
+        null, "/r", null, List.of(), Resources.NONE, null)));
     for (JsonNode ns : spec.at("/linux/namespaces")) {
       assertFalse(ns.path("type").asText().equals("network"));
+      assertFalse(ns.path("type").asText().equals("uts"), "host-network pods keep the node's hostname");
     }
+    assertTrue(spec.at("/hostname").isMissingNode());
     assertTrue(spec.at("/linux/resources/memory").isMissingNode());
     assertTrue(spec.at("/linux/cgroupsPath").isMissingNode());
   }

@@ -273,6 +273,18 @@ class ProcessRuntimeTest {
   }
 
   @Test
+  void hostNetworkPodsShareTheNodesNetworkAndName() throws Exception {
+    String sb = await(t.runtime.runPodSandbox(new SandboxConfig("on-host", "default", "uid-on-host", 0, "on-host",
+        java.util.Map.of(), java.util.Map.of(), t.logDir.resolve("on-host").toString(), true)));
+    t.sandboxIds.add(sb);
+    assertEquals("127.0.0.1", await(t.runtime.podSandboxStatus(sb)).ip());
+    String c = t.run(sb, "look", "sh", "-c", "hostname; ip -o link show " + t.bridge + " | wc -l");
+    assertEquals(0, t.awaitEvent(EventType.STOPPED, c).exitCode());
+    String expected = Shell.check("hostname").trim() + "\n1\n";
+    assertEquals(expected, t.text(t.runtime.containerLogs(c, LogOptions.defaults())));
+  }
+
+  @Test
   void aRestartedRuntimeKeepsTheAddressesOfSandboxesStillThere() throws Exception {
     String sb = t.sandbox("survivor");
     String ip = await(t.runtime.podSandboxStatus(sb)).ip();

@@ -154,7 +154,13 @@ final class RuntimeTestSupport implements AutoCloseable {
     try (var dirs = Files.list(Path.of("/proc"))) {
       for (Path p : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
         String cmdline = HostFiles.readOrEmpty(p.resolve("cmdline")).replace('\0', ' ');
-        if (cmdline.contains(dataDir.toString())) {
+        String cwd;
+        try {
+          cwd = Files.readSymbolicLink(p.resolve("cwd")).toString();
+        } catch (Exception gone) {
+          cwd = "";
+        }
+        if (cmdline.contains(dataDir.toString()) || cwd.startsWith(dataDir.toString())) {
           procs.add(p.getFileName() + ": " + cmdline);
         }
       }
