@@ -149,6 +149,40 @@ class ProcessRuntimeTest {
   }
 
   @Test
+  void theCpuQuotaHoldsABusyLoopToItsShare() throws Exception {
+    String sb = t.sandbox("cpu");
+    String c = t.container(sb, "spin", 0, new Resources(100, 0, 0, 0), false, "sh", "-c", "while :; do :; done");
+    await(t.runtime.startContainer(c));
+    java.time.Instant started = t.awaitEvent(EventType.STARTED, c).startedAt();
+    // Wait (bounded) until the loop has used 60 ms of CPU: unthrottled that takes 60 ms, at 100m at least 600 ms.
+    long deadline = System.nanoTime() + RuntimeTestSupport.WAIT.toNanos();
+    ContainerStats s = null;
+    while (System.nanoTime() < deadline && (s == null || s.cpuUsageCoreNanoSeconds() < 60_000_000L)) {
+      List<ContainerStats> stats = await(t.runtime.listContainerStats());
+      s = stats.isEmpty() ? null : stats.get(0);
+      t.events.poll(20, TimeUnit.MILLISECONDS); // bounded pause between readings
+    }
+    assertTrue(s != null && s.cpuUsageCoreNanoSeconds() >= 60_000_000L, "no CPU used: " + s);
+    long wall = Duration.between(started, s.timestamp()).toNanos();
+    double share = (double) s.cpuUsageCoreNanoSeconds() / wall;
+    // Unthrottled, the same loop measured 0.74 of a core here.
+    assertTrue(share < 0.25, "a 100m quota let the loop use " + share + " of a core");
+    await(t.runtime.stopContainer(c, Duration.ZERO));
+  }
+
+  @Test
+  void thePidsLimitStopsForking() throws Exception {
+    String sb = t.sandbox("pids");
+    String c = t.container(sb, "forker", 0, new Resources(0, 0, 0, 4), false, "sh", "-c",
+        "n=0; for i in 1 2 3 4 5 6 7 8; do sleep 30 & n=$((n+1)); done; echo started-$n; kill $(jobs -p) 2>/dev/null;"
+            + " exit 0");
+    await(t.runtime.startContainer(c));
+    t.awaitEvent(EventType.STOPPED, c);
+    String log = t.text(t.runtime.containerLogs(c, LogOptions.defaults()));
+    assertTrue(log.contains("can't fork") || log.contains("Resource temporarily unavailable"), log);
+  }
+
+  @Test
   void execRunsInTheContainerAndSeesThePodsHostname() throws Exception {
     String sb = t.sandbox("exec-pod");
     String c = t.run(sb, "sleeper", "sleep", "300");
