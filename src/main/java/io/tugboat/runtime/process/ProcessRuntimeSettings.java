@@ -24,7 +24,8 @@ public record ProcessRuntimeSettings(Path dataDir, Path logRoot, String bridge, 
     String logs = c.getString("log-dir");
     Path logRoot = logs.isBlank() ? Path.of(config.getString("tugboat.data-dir"), "logs") : Path.of(logs);
     return new ProcessRuntimeSettings(dataDir.toAbsolutePath(), logRoot.toAbsolutePath(), c.getString("bridge"),
-        podCidr, c.getString("runc"), c.getString("isolation"), c.getBytes("log-max-size"), c.getInt("log-max-files"), hostIp,
+        podCidr, c.getString("runc"), c.getString("isolation"), c.getBytes("log-max-size"),
+        c.getInt("log-max-files"), hostIp,
         c.getDuration("log-poll-interval"));
   }
 }

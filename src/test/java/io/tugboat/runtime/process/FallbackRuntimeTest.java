@@ -80,7 +80,8 @@ class FallbackRuntimeTest {
 
   @Test
   void unshareAppliesTheMemoryLimitThroughCgroups() throws Exception {
-    assumeTrue(caps.level("unshare") == HostCapabilities.Level.UNSHARE && caps.cgroups() != HostCapabilities.CgroupMode.NONE,
+    assumeTrue(caps.level("unshare") == HostCapabilities.Level.UNSHARE
+        && caps.cgroups() != HostCapabilities.CgroupMode.NONE,
         "skipped: needs root, unshare and cgroups: " + caps.explain(caps.level("unshare")));
     try (RuntimeTestSupport t = new RuntimeTestSupport(dir, images, "unshare", system)) {
       String sb = t.sandbox("limited");
