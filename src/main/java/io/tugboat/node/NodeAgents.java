@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import io.tugboat.runtime.ContainerRuntime;
 import io.tugboat.runtime.ContainerRuntimes;
 import io.tugboat.runtime.FakeRuntime;
+import io.tugboat.runtime.image.LocalImageStore;
 import io.tugboat.store.ObjectStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,13 +47,17 @@ public final class NodeAgents {
       if (settings.enabled()) {
         String name = settings.hostNodeName();
         ContainerRuntime runtime = ContainerRuntimes.create(settings.runtime(), name, clock, settings.startDelay(),
-            delayer, settings.podCidr());
+            delayer, settings.podCidr(), settings.processRuntime(),
+            () -> LocalImageStore.inDataDir(settings.dataDir()));
         runtimes.add(runtime);
         HostReadings.Probe probe = HostReadings.live(settings.dataDir());
+        ContainerRuntime.Isolation isolation = runtime.isolation();
+        ctx.getLog().info("node {}: runtime {}, isolation {}: {}", name, runtime.version(), isolation.level(),
+            isolation.message());
         String ready = settings.runtime().equals("fake")
-            ? "kubelet is posting ready status; fake runtime: containers are simulated (issue 5 brings real ones)"
+            ? "kubelet is posting ready status; fake runtime: containers are simulated"
             : "kubelet is posting ready status";
-        NodeProfile profile = settings.hostProfile(probe.read(), runtime.version(), ready);
+        NodeProfile profile = settings.hostProfile(probe.read(), runtime.version(), ready, isolation);
         // The fake runtime's pods use nothing real: the host's own usage is what its node adds to theirs.
         spawnAgent(ctx, new NodeAgent.Setup(profile, settings.timings(), probe, runtime, store, dispatcher, clock,
             null, SystemUsage.live(), pods));

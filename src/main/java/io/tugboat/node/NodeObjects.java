@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.model.Json;
 import io.tugboat.model.ObjectLifecycle;
+import io.tugboat.runtime.ContainerRuntime;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -74,6 +75,11 @@ public final class NodeObjects {
         pidPressure ? "KubeletHasInsufficientPID" : "KubeletHasSufficientPID",
         pidPressure ? "kubelet has insufficient PID available" : "kubelet has sufficient PID available", now);
     condition(conditions, before, "Ready", true, "KubeletReady", p.readyMessage(), now);
+    if (p.isolation() != null) {
+      // Not a Kubernetes condition: tells users how far this node's containers are isolated (issue 5's fallbacks).
+      ContainerRuntime.Isolation i = p.isolation();
+      condition(conditions, before, ISOLATION_CONDITION, i.isolated(), isolationReason(i.level()), i.message(), now);
+    }
     ArrayNode addresses = status.putArray("addresses");
     addresses.addObject().put("type", "InternalIP").put("address", p.internalIp());
     addresses.addObject().put("type", "Hostname").put("address", p.name());
@@ -91,6 +97,14 @@ public final class NodeObjects {
     info.put("operatingSystem", i.operatingSystem());
     info.put("architecture", i.architecture());
     return status;
+  }
+
+  /** The condition saying how isolated the node's containers are: True when in their own namespaces. */
+  static final String ISOLATION_CONDITION = "ContainerIsolation";
+
+  /** "runc" -> "Runc", "host" -> "Host": the level as a condition reason. */
+  private static String isolationReason(String level) {
+    return level.isEmpty() ? "Unknown" : Character.toUpperCase(level.charAt(0)) + level.substring(1);
   }
 
   private static void condition(ArrayNode conditions, JsonNode before, String type, boolean value, String reason,

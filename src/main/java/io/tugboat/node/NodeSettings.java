@@ -2,6 +2,8 @@ package io.tugboat.node;
 
 import com.typesafe.config.Config;
 import io.tugboat.model.Quantity;
+import io.tugboat.runtime.ContainerRuntime;
+import io.tugboat.runtime.process.ProcessRuntimeSettings;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,8 @@ import java.util.UUID;
 public record NodeSettings(boolean enabled, String name, String runtime, String internalIp, String podCidr,
     int kubeletPort, Map<String, String> capacity, NodeTimings timings, NodeProfile.Thresholds thresholds,
     Duration startDelay, int hollowCount, Duration hollowLeaseInterval, Duration hollowStartDelay,
-    int hollowStartConcurrency, Map<String, String> hollowCapacity, String kubeletVersion, Path dataDir) {
+    int hollowStartConcurrency, Map<String, String> hollowCapacity, String kubeletVersion, Path dataDir,
+    ProcessRuntimeSettings processRuntime) {
 
   /** Reads {@code tugboat.node} (and the API's Kubernetes version, the data dir). */
   public static NodeSettings create(Config config) {
@@ -35,7 +38,8 @@ public record NodeSettings(boolean enabled, String name, String runtime, String 
         quantities(c.getConfig("capacity")), timings, thresholds, c.getDuration("fake-runtime.start-delay"),
         c.getInt("hollow-count"), c.getDuration("hollow-lease-interval"), c.getDuration("hollow-start-delay"),
         Math.max(1, c.getInt("hollow-start-concurrency")), quantities(c.getConfig("hollow-capacity")),
-        config.getString("tugboat.api.kubernetes-version"), Path.of(config.getString("tugboat.data-dir")));
+        config.getString("tugboat.api.kubernetes-version"), Path.of(config.getString("tugboat.data-dir")),
+        ProcessRuntimeSettings.create(config, c.getString("pod-cidr"), c.getString("internal-ip")));
   }
 
   /** The name of this host's node: configured, else the host name, lower-cased as the kubelet does. */
@@ -75,7 +79,8 @@ public record NodeSettings(boolean enabled, String name, String runtime, String 
    * The host's node: capacity from configuration or from the host (processors, MemTotal, the data dir's disk);
    * allocatable is capacity less the eviction thresholds, as the kubelet reports it.
    */
-  public NodeProfile hostProfile(HostReadings readings, String runtimeVersion, String readyMessage) {
+  public NodeProfile hostProfile(HostReadings readings, String runtimeVersion, String readyMessage,
+      ContainerRuntime.Isolation isolation) {
     String nodeName = hostNodeName();
     Map<String, String> cap = new LinkedHashMap<>();
     cap.put("cpu", capacity.getOrDefault("cpu", "").isEmpty()
@@ -99,7 +104,7 @@ public record NodeSettings(boolean enabled, String name, String runtime, String 
         HostReadings.readOrEmpty(Path.of("/sys/class/dmi/id/product_uuid")).trim(),
         HostReadings.readOrEmpty(Path.of("/proc/sys/kernel/random/boot_id")).trim());
     return new NodeProfile(nodeName, labels(nodeName, arch), cap, alloc, internalIp, kubeletPort, info, thresholds,
-        readyMessage);
+        readyMessage, isolation);
   }
 
   /** Hollow node {@code index}: fixed capacity (allocatable the same), the host's OS, a made-up machine. */

@@ -97,6 +97,14 @@ public interface ContainerRuntime extends AutoCloseable {
     throw new RuntimeError(version() + " cannot forward ports");
   }
 
+  /**
+   * How far this runtime isolates containers, for the Node's conditions and the agent's log: a fake runtime
+   * runs nothing; the process runtime says whether it uses runc, unshare + chroot, or plain host processes.
+   */
+  default Isolation isolation() {
+    return new Isolation("none", false, version() + " runs no processes: containers are simulated");
+  }
+
   /** Registers a listener for state changes; the returned runnable unregisters it. */
   Runnable subscribe(Consumer<Event> listener);
 
@@ -194,6 +202,13 @@ public interface ContainerRuntime extends AutoCloseable {
    */
   record ContainerStats(String containerId, Instant timestamp, long cpuUsageNanoCores, long cpuUsageCoreNanoSeconds,
       long memoryWorkingSetBytes) {}
+
+  /**
+   * A runtime's isolation: {@code level} names it ("runc", "unshare", "host", "none"); {@code isolated} is false
+   * when containers share the host's namespaces (the node agent reports that as a warning condition);
+   * {@code message} says why this level was chosen, in words for the Node's condition.
+   */
+  record Isolation(String level, boolean isolated, String message) {}
 
   /** What happened to a container, as CRI's ContainerEventType. */
   enum EventType { CREATED, STARTED, STOPPED, DELETED }

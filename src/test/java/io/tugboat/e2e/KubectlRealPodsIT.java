@@ -39,8 +39,8 @@ class KubectlRealPodsIT {
     String missing = missingPrerequisite();
     assumeTrue(missing == null, () -> "skipping the real-runtime end-to-end tests: " + missing);
     netnsBefore = netns();
-    cluster = TugboatCluster.startFresh("e2e-realpods-", Map.of("TUGBOAT_JAVA_OPTS",
-        "-Xms256m -Xmx1g -Dtugboat.node.runtime=process -Dtugboat.node.restart-backoff-base=1s"));
+    cluster = TugboatCluster.startFresh("e2e-realpods-", Map.of("TUGBOAT_RUNTIME", "process",
+        "TUGBOAT_JAVA_OPTS", "-Xms256m -Xmx1g -Dtugboat.node.pods.backoff-base=1s"));
   }
 
   @AfterAll

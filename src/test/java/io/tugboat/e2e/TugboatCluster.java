@@ -82,13 +82,17 @@ public final class TugboatCluster implements AutoCloseable {
     return startFresh(dataDirPrefix, Map.of());
   }
 
-  /** Like {@link #startFresh(String)}, with extra environment for the launcher (TUGBOAT_JAVA_OPTS, ...). */
+  /**
+   * Like {@link #startFresh(String)}, with extra environment for the launcher (TUGBOAT_JAVA_OPTS, ...); the node's
+   * runtime is the fake one unless {@code env} sets TUGBOAT_RUNTIME.
+   */
   public static TugboatCluster startFresh(String dataDirPrefix, Map<String, String> env) throws IOException {
     Path root = findRepoRoot();
     Path dataDir = Files.createTempDirectory(Files.createDirectories(root.resolve("target")), dataDirPrefix);
     TugboatCluster cluster = new TugboatCluster(root, dataDir, freePort());
     Map<String, String> all = new java.util.HashMap<>(env);
     all.put("TUGBOAT_NO_BUILD", "1");
+    all.putIfAbsent("TUGBOAT_RUNTIME", "fake");
     Result up = cluster.run(List.of(root.resolve("scripts/tugboat").toString(), "up", "--data", dataDir.toString(),
         "--port", Integer.toString(cluster.port)), all, SCRIPT_TIMEOUT);
     if (!up.succeeded()) {
@@ -208,8 +212,9 @@ public final class TugboatCluster implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(repoRoot.resolve("scripts/tugboat").toString());
     command.addAll(List.of(args));
-    // Maven is already running this test on a freshly packaged jar: never start a nested build.
-    return run(command, Map.of("TUGBOAT_NO_BUILD", "1"), SCRIPT_TIMEOUT);
+    // Maven is already running this test on a freshly packaged jar: never start a nested build. The node's
+    // runtime is the fake one unless a test asks for real containers (KubectlRealPodsIT).
+    return run(command, Map.of("TUGBOAT_NO_BUILD", "1", "TUGBOAT_RUNTIME", "fake"), SCRIPT_TIMEOUT);
   }
 
   /** Like {@link #script} but fails unless it exits 0; returns stdout. */

@@ -142,7 +142,7 @@ class FakeRuntimeTest {
   @Test
   void unknownRuntimeNamesAreRejectedWithTheChoices() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ContainerRuntimes.create("docker",
-        "n1", CLOCK, Duration.ZERO, (d, a) -> a.run(), "10.244.0.0/24"));
+        "n1", CLOCK, Duration.ZERO, (d, a) -> a.run(), "10.244.0.0/24", null, ContainerRuntimes::noImages));
     assertTrue(e.getMessage().contains("fake"), e.getMessage());
   }
 
