@@ -2,6 +2,7 @@ package io.tugboat.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tugboat.model.Events;
 import io.tugboat.model.Json;
 import io.tugboat.model.ObjectLifecycle;
 import io.tugboat.model.PodBinding;
@@ -15,42 +16,14 @@ public final class SchedulerEvents {
 
   private SchedulerEvents() {}
 
-  private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
-
-  /**
-   * A core v1 Event about a pod in the pod's namespace, named as Kubernetes' event recorder names them:
-   * "pod.hex-nanoseconds" (a generateName of "pod." would end in a dot, which names may not). The sequence keeps
-   * two events of the same instant apart.
-   */
+  /** A core v1 Event about a pod, written by the scheduler (see {@link Events#about}). */
   public static ObjectNode event(PodInfo pod, String type, String reason, String message, Instant now) {
-    ObjectNode e = Json.object();
-    e.put("apiVersion", "v1");
-    e.put("kind", "Event");
-    ObjectNode meta = Json.meta(e);
-    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + SEQUENCE.incrementAndGet();
-    meta.put("name", pod.name() + "." + Long.toHexString(nanos));
-    meta.put("namespace", pod.namespace());
-    ObjectNode involved = e.putObject("involvedObject");
+    ObjectNode e = Events.about(pod.object(), COMPONENT, type, reason, message, "Scheduling", now);
+    ObjectNode involved = (ObjectNode) e.get("involvedObject");
     involved.put("apiVersion", "v1");
     involved.put("kind", "Pod");
     involved.put("namespace", pod.namespace());
-    involved.put("name", pod.name());
     involved.put("uid", pod.uid());
-    String rv = Json.metaText(pod.object(), "resourceVersion");
-    if (!rv.isEmpty()) {
-      involved.put("resourceVersion", rv);
-    }
-    e.put("reason", reason);
-    e.put("message", message);
-    e.put("type", type);
-    e.putObject("source").put("component", COMPONENT);
-    e.put("reportingComponent", COMPONENT);
-    e.put("reportingInstance", COMPONENT);
-    e.put("action", "Scheduling");
-    String ts = ObjectLifecycle.timestamp(now);
-    e.put("firstTimestamp", ts);
-    e.put("lastTimestamp", ts);
-    e.put("count", 1);
     return e;
   }
 
