@@ -212,10 +212,7 @@ public final class DeploymentSync {
     for (JsonNode rs : rsInNamespace) {
       if (name.equals(Json.metaText(rs, "name"))) {
         // Not ours with this template, or it would have been claimed as the new ReplicaSet: a hash collision.
-        ObjectNode status = (ObjectNode) d.path("status").deepCopy();
-        if (!d.path("status").isObject()) {
-          status = Json.object();
-        }
+        ObjectNode status = d.path("status").isObject() ? (ObjectNode) d.path("status").deepCopy() : Json.object();
         status.put("collisionCount", collisionCount == null ? 1 : collisionCount + 1);
         return statusOnly(d, status, Optional.empty());
       }
