@@ -92,6 +92,7 @@ public final class OwnerController {
     private boolean queued;
     private boolean dirty;
     private boolean failed;
+    private final EventBudget events = new EventBudget();
 
     Loop(ActorContext<Command> ctx, TimerScheduler<Command> timers, ObjectKey key, Reconciler reconciler,
         ObjectStore store, Clock clock, WorkloadSettings settings) {
@@ -197,6 +198,9 @@ public final class OwnerController {
 
     /** Writes the Event of a write about the owner, as it is cached now. */
     private void report(Plan.Note note, String detail) {
+      if (!events.take(clock.instant())) {
+        return;
+      }
       store.get(key).ifPresent(owner -> {
         JsonNode involved = owner.object();
         String message = note.message().contains("%s") ? note.message().replace("%s", detail) : note.message();

@@ -147,7 +147,10 @@ public final class Rollout {
       return d.replicas();
     }
     int maxTotal = d.replicas() + d.maxSurge();
-    int total = sumSpec(all);
+    // Kubernetes sums spec.replicas only; a ReplicaSet just scaled down still has its pods until its own loop
+    // deletes them, so counting the larger of spec and the pods it reports keeps the pods, not only the sizes,
+    // within maxSurge (a rollout step waits for the old pods to go).
+    int total = all.stream().mapToInt(r -> r == newRs ? r.spec : Math.max(r.spec, r.replicas)).sum();
     if (total >= maxTotal) {
       return current;
     }

@@ -135,7 +135,11 @@ final class World {
   int settleReplicaSets() {
     for (int round = 0; round < 100; round++) {
       int writes = 0;
-      for (JsonNode rs : list(DeploymentSync.REPLICA_SETS)) {
+      // Newest revision first: the new ReplicaSet creates before the old ones delete, the order that would push
+      // pods past maxSurge if the rollout only counted sizes.
+      List<JsonNode> order = new ArrayList<>(list(DeploymentSync.REPLICA_SETS));
+      order.sort(java.util.Comparator.comparingLong(Rollout::revisionOf).reversed());
+      for (JsonNode rs : order) {
         JsonNode current = get(DeploymentSync.REPLICA_SETS, Json.metaText(rs, "name"));
         writes += apply(ReplicaSetSync.plan(current, list(ReplicaSetSync.PODS), now, 500));
         afterEachStep.run();
