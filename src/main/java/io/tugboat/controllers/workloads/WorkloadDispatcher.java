@@ -105,7 +105,7 @@ public final class WorkloadDispatcher {
     pending.addAll(keys);
   }
 
-  /** The owners a change concerns. */
+  /** The owners a change concerns, each once. */
   static List<ObjectKey> keysFor(WatchCache cache, WatchCache.Change change) {
     List<ObjectKey> keys = new ArrayList<>();
     ObjectKey key = change.entry().key();
@@ -129,7 +129,7 @@ public final class WorkloadDispatcher {
         }
       }
     }
-    return keys;
+    return List.copyOf(new LinkedHashSet<>(keys));
   }
 
   /** The controller of the child before and after the change, or, for an orphan, the owners selecting it. */
