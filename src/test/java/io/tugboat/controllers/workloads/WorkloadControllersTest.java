@@ -144,6 +144,24 @@ class WorkloadControllersTest {
   }
 
   @Test
+  void podsTheStoreRefusesAreReportedAsFailedCreate() throws Exception {
+    String ns = namespace("refused");
+    ObjectNode rs = replicaSet(ns, 1);
+    ((ObjectNode) rs.path("spec").path("template").path("spec")).put("priorityClassName", "no-such-class");
+    node.create(RS, rs);
+    eventually(() -> {
+      List<JsonNode> failed = list(EVENTS, ns).stream()
+          .filter(e -> e.path("reason").asText().equals("FailedCreate")).toList();
+      assertFalse(failed.isEmpty());
+      assertEquals("Warning", failed.get(0).path("type").asText());
+      assertTrue(failed.get(0).path("message").asText().startsWith("Error creating: "), failed.get(0).toString());
+      assertTrue(failed.get(0).path("message").asText().contains("no-such-class"), failed.get(0).toString());
+      assertEquals("ReplicaSet", failed.get(0).path("involvedObject").path("kind").asText());
+    });
+    assertEquals(0, list(PODS, ns).size());
+  }
+
+  @Test
   void scalesUpAndDownAndReportsStatus() throws Exception {
     String ns = namespace("scale");
     node.create(RS, replicaSet(ns, 1));
