@@ -15,6 +15,8 @@ import io.tugboat.audit.AuditLog;
 import io.tugboat.controllers.Bootstrap;
 import io.tugboat.controllers.NamespaceLifecycle;
 import io.tugboat.controllers.NodeLifecycle;
+import io.tugboat.controllers.gc.GarbageCollector;
+import io.tugboat.controllers.workloads.Workloads;
 import io.tugboat.scheduler.Scheduler;
 import io.tugboat.scheduler.SchedulerSettings;
 import io.tugboat.node.NodeAgents;
@@ -134,6 +136,9 @@ public final class Main {
           system.executionContext());
       ClusterSingleton.get(system).init(SingletonActor.of(NamespaceLifecycle.create(store), "namespace-lifecycle"));
       NodeLifecycle.init(system, store);
+      Workloads.init(system, store, java.time.Clock.systemUTC());
+      ClusterSingleton.get(system).init(SingletonActor.of(GarbageCollector.create(store, java.time.Clock.systemUTC()),
+          "garbage-collector"));
       ClusterSingleton.get(system).init(SingletonActor.of(Scheduler.create(store, SchedulerSettings.create(config)), "scheduler"));
       if (cluster.selfMember().hasRole("worker")) {
         NodeAgents.init(ctx, store);

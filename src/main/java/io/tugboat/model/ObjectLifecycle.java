@@ -141,7 +141,7 @@ public final class ObjectLifecycle {
    * JSON equality: numbers compare by value, so an int read back from the journal equals the long it was
    * written as.
    */
-  static boolean same(JsonNode a, JsonNode b) {
+  public static boolean same(JsonNode a, JsonNode b) {
     return a.equals(NUMBERS_BY_VALUE, b);
   }
 
@@ -197,6 +197,22 @@ public final class ObjectLifecycle {
       status.put("phase", "Terminating");
     }
     return obj;
+  }
+
+  /**
+   * The garbage collector's finalizer for a deletion's propagation policy: {@code foregroundDeletion} (dependents
+   * first) or {@code orphan} (dependents keep running without the owner); none for Background. Without a policy,
+   * the kind's default: Orphan for core/v1 ReplicationControllers (Kubernetes keeps it for compatibility),
+   * Background for everything else.
+   */
+  public static void addPropagationFinalizer(ResourceType type, ObjectNode deleting, String propagationPolicy) {
+    String policy = propagationPolicy != null ? propagationPolicy
+        : type.storageKey().equals("core/replicationcontrollers") ? "Orphan" : "Background";
+    if (policy.equals("Foreground")) {
+      addFinalizer(deleting, "foregroundDeletion");
+    } else if (policy.equals("Orphan")) {
+      addFinalizer(deleting, "orphan");
+    }
   }
 
   /** Adds a finalizer if it is not there yet. */

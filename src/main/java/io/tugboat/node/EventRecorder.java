@@ -1,6 +1,7 @@
 package io.tugboat.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tugboat.model.Events;
 import io.tugboat.model.Json;
 import io.tugboat.model.PatchType;
 import io.tugboat.model.PodEvents;
@@ -29,7 +30,7 @@ final class EventRecorder {
   private record Written(String name, int count) {}
 
   private final ObjectStore store;
-  private final PodEvents.Source source;
+  private final Events.Source source;
   private final Clock clock;
   private final String user;
   private final String userAgent;
@@ -39,7 +40,7 @@ final class EventRecorder {
   EventRecorder(ObjectStore store, String nodeName, Clock clock, String userAgent, boolean normalEvents) {
     this.normalEvents = normalEvents;
     this.store = store;
-    this.source = new PodEvents.Source("kubelet", nodeName);
+    this.source = new Events.Source("kubelet", nodeName);
     this.clock = clock;
     this.user = "system:node:" + nodeName;
     this.userAgent = userAgent;
@@ -73,7 +74,7 @@ final class EventRecorder {
       int count = before.count() + 1;
       written.put(key, new Written(before.name(), count));
       store.patch(ObjectKey.of(EVENTS, Json.metaText(pod, "namespace"), before.name()), PatchType.MERGE,
-          PodEvents.repeatPatch(count, now), Subresource.MAIN, request("patch")).whenComplete((r, e) -> {
+          Events.repeatPatch(count, now), Subresource.MAIN, request("patch")).whenComplete((r, e) -> {
             if (e != null) {
               LOG.debug("event {} not counted: {}", before.name(), e.getMessage());
             }

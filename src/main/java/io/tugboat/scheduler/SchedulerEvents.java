@@ -2,6 +2,7 @@ package io.tugboat.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tugboat.model.Events;
 import io.tugboat.model.Json;
 import io.tugboat.model.ObjectLifecycle;
 import io.tugboat.model.PodBinding;
@@ -16,7 +17,7 @@ public final class SchedulerEvents {
 
   private SchedulerEvents() {}
 
-  private static final PodEvents.Source SOURCE = new PodEvents.Source(COMPONENT, null);
+  private static final Events.Source SOURCE = new Events.Source(COMPONENT, null);
 
   /** A core v1 Event about a pod, as {@link PodEvents#event} writes it, from the scheduler. */
   public static ObjectNode event(PodInfo pod, String type, String reason, String message, Instant now) {
@@ -73,6 +74,6 @@ public final class SchedulerEvents {
 
   /** A patch that counts one more occurrence of an aggregated event. */
   public static ObjectNode repeatPatch(int count, Instant now) {
-    return PodEvents.repeatPatch(count, now);
+    return Events.repeatPatch(count, now);
   }
 }

@@ -319,6 +319,7 @@ public final class ObjectEntity
       }
     }
     ObjectNode deleting = ObjectLifecycle.markDeleting(state.object(), cmd.request().time(), grace);
+    ObjectLifecycle.addPropagationFinalizer(type, deleting, opts.propagationPolicy());
     if (cmd.request().dryRun()) {
       return Effect().reply(cmd.replyTo(),
           new Written(deleting, state.version(), false, ObjectLifecycle.readyToDelete(deleting)));

@@ -25,14 +25,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A one-node store (sharded entities over LevelDB, the watch cache) for controller tests, and a few writes. */
-final class StoreNode implements AutoCloseable {
+public final class StoreNode implements AutoCloseable {
 
-  static final Duration WAIT = Duration.ofSeconds(15);
+  public static final Duration WAIT = Duration.ofSeconds(15);
 
-  final ActorTestKit testKit;
-  final ObjectStore store;
+  public final ActorTestKit testKit;
+  public final ObjectStore store;
 
-  StoreNode(String name, Path dataDir) throws Exception {
+  public StoreNode(String name, Path dataDir) throws Exception {
     testKit = ActorTestKit.create(name, StoreTestConfig.singleNodeCluster(dataDir));
     store = StoreTestConfig.startStore(testKit, new WatchCache(10_000), WAIT);
     ResourceType namespaces = io.tugboat.model.ResourceRegistry.byPath("", "v1", "namespaces").orElseThrow();
@@ -41,7 +41,7 @@ final class StoreNode implements AutoCloseable {
     }
   }
 
-  static ObjectNode json(String s) {
+  public static ObjectNode json(String s) {
     try {
       return (ObjectNode) Json.MAPPER.readTree(s.replace('\'', '"'));
     } catch (Exception e) {
@@ -49,26 +49,26 @@ final class StoreNode implements AutoCloseable {
     }
   }
 
-  static RequestInfo request(String verb) {
+  public static RequestInfo request(String verb) {
     return RequestInfo.system("controller-test", verb);
   }
 
-  static <T> T await(CompletionStage<T> stage) throws Exception {
+  public static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  ObjectNode create(ResourceType type, ObjectNode obj) throws Exception {
+  public ObjectNode create(ResourceType type, ObjectNode obj) throws Exception {
     return await(store.create(type, obj, request("create"))).object();
   }
 
   /** Replaces the status of the cached object with {@code status}. */
-  ObjectNode writeStatus(ObjectKey key, JsonNode status) throws Exception {
+  public ObjectNode writeStatus(ObjectKey key, JsonNode status) throws Exception {
     ObjectNode obj = get(key).orElseThrow().deepCopy();
     obj.set("status", status);
     return await(store.update(key, obj, Subresource.STATUS, request("update"))).object();
   }
 
-  Optional<ObjectNode> get(ObjectKey key) {
+  public Optional<ObjectNode> get(ObjectKey key) {
     return store.get(key).map(WatchCache.Entry::object);
   }
 

@@ -203,6 +203,11 @@ class KubectlMatrixIT {
       String file = write("ssa.yaml", deployment("ssa", "nginx:1.25"));
       String[] rv = {"get", "deployment", "ssa", "-n", ns, "-o", "jsonpath={.metadata.resourceVersion}"};
       expect("deployment.apps/ssa serverside-applied", "apply", "--server-side", "-f", file, "-n", ns);
+      // The deployment controller writes the revision annotation and status until the rollout completes; after its
+      // last write (Progressing NewReplicaSetAvailable) the resourceVersion moves only if the second apply writes.
+      cluster.awaitKubectl(Duration.ofSeconds(60), "NewReplicaSetAvailable"::equals,
+          "the rollout of ssa to complete", "get", "deployment", "ssa", "-n", ns, "-o",
+          "jsonpath={.status.conditions[?(@.type==\"Progressing\")].reason}");
       String before = out(rv);
       expect("deployment.apps/ssa serverside-applied", "apply", "--server-side", "-f", file, "-n", ns);
       // Re-applying the same manifest changes nothing, so nothing is written.

@@ -1,0 +1,52 @@
+package io.tugboat.controllers.workloads;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tugboat.model.ResourceType;
+import io.tugboat.model.Subresource;
+import io.tugboat.store.ObjectKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one reconcile step of an owner decided: writes to make now (independent of each other, so they go out
+ * together), and when to look again if nothing changes before (a pod becoming available, a progress deadline).
+ */
+public record Plan(List<Action> actions, Optional<Instant> wakeAt) {
+
+  /** Nothing to do, nothing to wait for. */
+  public static Plan none() {
+    return new Plan(List.of(), Optional.empty());
+  }
+
+  /** The Event the owner reports once a write succeeded (or failed); {@code %s} in the message is the name. */
+  public record Note(String type, String reason, String message) {
+    /** A Normal event. */
+    public static Note normal(String reason, String message) {
+      return new Note("Normal", reason, message);
+    }
+
+    /** A Warning event. */
+    public static Note warning(String reason, String message) {
+      return new Note("Warning", reason, message);
+    }
+  }
+
+  /** One write. */
+  public sealed interface Action {}
+
+  /**
+   * Create an object (a pod from the template, a ReplicaSet). {@code onSuccess} names the created object with
+   * {@code %s}, {@code onFailure} the error.
+   */
+  public record Create(ResourceType type, ObjectNode object, Note onSuccess, Note onFailure) implements Action {}
+
+  /**
+   * Replace an object or its status; the object's metadata.resourceVersion is the cached one, so a write that
+   * raced with another fails (409) and the next step decides again.
+   */
+  public record Update(ObjectKey key, ObjectNode object, Subresource subresource, Note onSuccess) implements Action {}
+
+  /** Delete an object (uid as precondition) with a propagation policy (null: the kind's default). */
+  public record Delete(ObjectKey key, String uid, String propagationPolicy, Note onSuccess) implements Action {}
+}
