@@ -136,7 +136,9 @@ public final class Main {
           system.executionContext());
       ClusterSingleton.get(system).init(SingletonActor.of(NamespaceLifecycle.create(store), "namespace-lifecycle"));
       NodeLifecycle.init(system, store);
-      Workloads.init(system, store, java.time.Clock.systemUTC());
+      if (config.getBoolean("tugboat.workloads.enabled")) {
+        Workloads.init(system, store, java.time.Clock.systemUTC());
+      }
       ClusterSingleton.get(system).init(SingletonActor.of(GarbageCollector.create(store, java.time.Clock.systemUTC()),
           "garbage-collector"));
       ClusterSingleton.get(system).init(SingletonActor.of(Scheduler.create(store, SchedulerSettings.create(config)), "scheduler"));

@@ -62,6 +62,8 @@ final class TestServer implements AutoCloseable {
     settings.put("akka.coordinated-shutdown.exit-jvm", "off");
     // No node agent by default: API tests decide which nodes exist (and pods stay unbound unless they add one).
     settings.put("tugboat.node.enabled", false);
+    // No workload controllers either: API tests see Deployments and ReplicaSets exactly as they wrote them.
+    settings.put("tugboat.workloads.enabled", false);
     settings.put("akka.loglevel", "WARNING");
     settings.putAll(overrides);
     Config config = ConfigFactory.load(ConfigFactory.parseMap(settings)
