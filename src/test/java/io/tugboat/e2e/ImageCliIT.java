@@ -26,7 +26,8 @@ class ImageCliIT {
         assertTrue(listing.matches("(?s).*\\ndocker\\.io/library/busybox +" + tag.replace(".", "\\.") + " .*"),
             listing);
       }
-      assertEquals(6, listing.lines().filter(l -> l.startsWith("docker.io/library/nginx ")).count(), listing);
+      assertEquals(TestImages.NGINX.size(),
+          listing.lines().filter(l -> l.startsWith("docker.io/library/nginx ")).count(), listing);
 
       // A second store on the same directory, as the node agent holds one, sees the CLI's changes at once.
       LocalImageStore agentView = LocalImageStore.inDataDir(cluster.dataDir());
