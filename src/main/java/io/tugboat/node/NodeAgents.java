@@ -7,6 +7,7 @@ import akka.actor.typed.PostStop;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
 import io.tugboat.runtime.ContainerRuntime;
 import io.tugboat.runtime.ContainerRuntimes;
 import io.tugboat.runtime.FakeRuntime;
@@ -14,6 +15,7 @@ import io.tugboat.runtime.image.LocalImageStore;
 import io.tugboat.store.ObjectStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +63,11 @@ public final class NodeAgents {
         // The fake runtime's pods use nothing real: the host's own usage is what its node adds to theirs.
         spawnAgent(ctx, new NodeAgent.Setup(profile, settings.timings(), probe, runtime, store, dispatcher, clock,
             null, SystemUsage.live(), pods));
+        Config node = system.settings().config().getConfig("tugboat.node");
+        Path manifests = node.getString("static-pod-path").isBlank()
+            ? settings.dataDir().resolve("manifests") : Path.of(node.getString("static-pod-path"));
+        ctx.spawn(StaticPodSource.create(store, name, manifests, node.getDuration("static-pod-check-interval")),
+            "static-pods");
       }
       int total = settings.hollowCount();
       long started = System.nanoTime();
