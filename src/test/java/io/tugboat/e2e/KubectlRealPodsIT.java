@@ -40,7 +40,8 @@ class KubectlRealPodsIT {
     assumeTrue(missing == null, () -> "skipping the real-runtime end-to-end tests: " + missing);
     netnsBefore = netns();
     cluster = TugboatCluster.startFresh("e2e-realpods-", Map.of("TUGBOAT_RUNTIME", "process",
-        "TUGBOAT_JAVA_OPTS", "-Xms256m -Xmx1g -Dtugboat.node.pods.backoff-base=1s"));
+        "TUGBOAT_JAVA_OPTS", "-Xms256m -Xmx1g -Dtugboat.node.pods.backoff-base=1s"
+            + " -Dtugboat.node.static-pod-check-interval=1s -Dtugboat.node.metrics-interval=2s"));
   }
 
   @AfterAll
@@ -227,6 +228,40 @@ class KubectlRealPodsIT {
   }
 
   @Test
+  @Order(7)
+  void aStaticPodManifestRunsAsAMirrorPod() throws IOException {
+    String node = cluster.kubectlOk("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}");
+    Path manifests = Files.createDirectories(cluster.dataDir().resolve("manifests"));
+    Files.writeString(manifests.resolve("static-web.yaml"), """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: static-web
+        spec:
+          containers:
+          - name: web
+            image: nginx
+        """);
+    String mirror = "static-web-" + node;
+    cluster.awaitKubectl(START, "Running"::equals, "the static pod Running", "get", "pod", mirror, "-o",
+        "jsonpath={.status.phase}");
+    assertEquals("file", jsonpath(mirror, ".metadata.annotations.kubernetes\\.io/config\\.source"));
+    Files.delete(manifests.resolve("static-web.yaml"));
+    cluster.awaitKubectl(START, String::isBlank, "the mirror pod gone with its manifest", "get", "pod", mirror,
+        "--ignore-not-found", "-o", "name");
+  }
+
+  @Test
+  @Order(8)
+  void topShowsTheUsageOfRealContainersAndExecTakesStdin() {
+    cluster.awaitKubectl(START, out -> out.contains("nginx"), "kubectl top to list the nginx pod", "top", "pod",
+        "nginx", "--no-headers");
+    assertEquals("from stdin", cluster.run(List.of("sh", "-c", "echo 'from stdin' | kubectl --kubeconfig \"$1\" "
+        + "exec -i nginx -- cat", "sh", cluster.kubeconfig().toString()), Map.of(), Duration.ofSeconds(30))
+        .stdout().strip());
+  }
+
+  @Test
   @Order(100)
   void nothingIsLeftBehindAfterDown() throws IOException {
     Path data = cluster.dataDir();
@@ -238,5 +273,9 @@ class KubectlRealPodsIT {
     TugboatCluster.Result ps = cluster.run(List.of("ps", "-eo", "pid,args"), Map.of(), Duration.ofSeconds(10));
     List<String> leftovers = ps.stdout().lines().filter(l -> l.contains(data.toString())).toList();
     assertTrue(leftovers.isEmpty(), "processes of the cluster after down: " + leftovers);
+    TugboatCluster.Result groups = cluster.run(List.of("sh", "-c",
+        "find /sys/fs/cgroup -maxdepth 8 -type d -name 'tugboat-*' 2>/dev/null; true"), Map.of(),
+        Duration.ofSeconds(30));
+    assertEquals("", groups.stdout().strip(), "cgroups of the runtime after down");
   }
 }
