@@ -41,7 +41,7 @@ final class PodStartupPhase {
     if (watch.statusCode() != 200) {
       throw new IOException("watching " + collection + ": HTTP " + watch.statusCode());
     }
-    Thread reader = new Thread(() -> watch.body().forEach(line -> {
+    Thread reader = new Thread(() -> readEvents(watch, line -> {
       long now = System.nanoTime();
       try {
         JsonNode pod = JSON.readTree(line).path("object");
@@ -96,5 +96,14 @@ final class PodStartupPhase {
     report.row("startup", "create to Running p50", s.millis(0.50), "ms", 500, false);
     report.row("startup", "create to Running p99", s.millis(0.99), "ms", 500, false);
     report.row("startup", "create to Running max", Report.fmt(s.millis(1.0)) + " ms");
+  }
+
+  /** Hands each line of the watch to {@code onLine} until the stream ends or is closed (by this phase). */
+  private static void readEvents(HttpResponse<Stream<String>> watch, java.util.function.Consumer<String> onLine) {
+    try {
+      watch.body().forEach(onLine);
+    } catch (java.io.UncheckedIOException e) {
+      // closed once the phase has what it waited for
+    }
   }
 }
