@@ -3,18 +3,15 @@ package io.tugboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -27,30 +24,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 class KubectlDeploymentIT {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final String NO_KUBECTL = "kubectl is not on PATH: skipping the Deployment end-to-end tests";
   private static final String D = "deployment/nginx-deployment";
 
+  @RegisterExtension
+  static final ClusterPerClass CLUSTER = new ClusterPerClass("e2e-deploy-");
   private static TugboatCluster cluster;
 
   @BeforeAll
-  static void startCluster() throws IOException {
-    if (!TugboatCluster.onPath("kubectl")) {
-      System.err.println(NO_KUBECTL);
-      return;
-    }
-    cluster = TugboatCluster.startFresh("e2e-deploy-");
-  }
-
-  @BeforeEach
-  void requireKubectl() {
-    assumeTrue(cluster != null, NO_KUBECTL);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void useCluster() {
+    cluster = CLUSTER.get();
   }
 
   private static void rolledOut() {

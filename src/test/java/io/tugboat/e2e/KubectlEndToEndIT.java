@@ -2,21 +2,18 @@ package io.tugboat.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -29,33 +26,13 @@ class KubectlEndToEndIT {
 
   private static final Duration WATCH_DEADLINE = Duration.ofSeconds(30);
 
-  private static final String NO_KUBECTL =
-      "kubectl is not on PATH: skipping the kubectl end-to-end tests";
-
+  @RegisterExtension
+  static final ClusterPerClass CLUSTER = new ClusterPerClass("e2e-");
   private static TugboatCluster cluster;
 
   @BeforeAll
-  static void startCluster() throws IOException {
-    if (!TugboatCluster.onPath("kubectl")) {
-      // Each test then reports itself skipped with this reason (see requireKubectl); an
-      // assumption failing here would hide the whole class from the Maven summary.
-      System.err.println(NO_KUBECTL);
-      return;
-    }
-    // Under target/ so the log and journal of a failed run stay until mvn clean.
-    cluster = TugboatCluster.startFresh("e2e-");
-  }
-
-  @BeforeEach
-  void requireKubectl() {
-    assumeTrue(cluster != null, NO_KUBECTL);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void useCluster() {
+    cluster = CLUSTER.get();
   }
 
   @Test

@@ -2,20 +2,17 @@ package io.tugboat.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -27,30 +24,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 class KubectlNodeLifecycleIT {
 
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final String NO_KUBECTL = "kubectl is not on PATH: skipping the node lifecycle end-to-end tests";
-
+  @RegisterExtension
+  static final ClusterPerClass CLUSTER = new ClusterPerClass("e2e-nodes-");
   private static TugboatCluster cluster;
 
   @BeforeAll
-  static void startCluster() throws IOException {
-    if (!TugboatCluster.onPath("kubectl")) {
-      System.err.println(NO_KUBECTL);
-      return;
-    }
-    // Under target/ so the log and journal of a failed run stay until mvn clean.
-    cluster = TugboatCluster.startFresh("e2e-nodes-");
-  }
-
-  @BeforeEach
-  void requireKubectl() {
-    assumeTrue(cluster != null, NO_KUBECTL);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void useCluster() {
+    cluster = CLUSTER.get();
   }
 
   /** Plays the node agent: the Lease renewed and the Ready condition posted at {@code at}. */

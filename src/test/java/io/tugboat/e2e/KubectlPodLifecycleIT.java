@@ -1,14 +1,11 @@
 package io.tugboat.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The node agent's pod lifecycle through kubectl on {@code scripts/tugboat up} (fake runtime): a container waiting
@@ -18,29 +15,13 @@ import org.junit.jupiter.api.Test;
 class KubectlPodLifecycleIT {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final String NO_KUBECTL = "kubectl is not on PATH: skipping the pod lifecycle end-to-end tests";
-
+  @RegisterExtension
+  static final ClusterPerClass CLUSTER = new ClusterPerClass("e2e-lifecycle-");
   private static TugboatCluster cluster;
 
   @BeforeAll
-  static void startCluster() throws IOException {
-    if (!TugboatCluster.onPath("kubectl")) {
-      System.err.println(NO_KUBECTL);
-      return;
-    }
-    cluster = TugboatCluster.startFresh("e2e-lifecycle-");
-  }
-
-  @BeforeEach
-  void requireKubectl() {
-    assumeTrue(cluster != null, NO_KUBECTL);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void useCluster() {
+    cluster = CLUSTER.get();
   }
 
   @Test

@@ -1,16 +1,13 @@
 package io.tugboat.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * kubectl top nodes and top pods (-A, --containers, one pod, a missing pod) against a cluster started by
@@ -21,32 +18,20 @@ class KubectlTopIT {
 
   // Twice the agent's default metrics interval, plus start-up and scheduling.
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final String NO_KUBECTL = "kubectl is not on PATH: skipping the kubectl top end-to-end tests";
   private static final Pattern POD_ROW = Pattern.compile("(?m)^p\\s+1m\\s+4Mi\\s*$");
 
+  @RegisterExtension
+  static final ClusterPerClass CLUSTER = new ClusterPerClass("e2e-top-");
   private static TugboatCluster cluster;
 
   @BeforeAll
-  static void startCluster() throws IOException {
-    if (!TugboatCluster.onPath("kubectl")) {
-      System.err.println(NO_KUBECTL);
+  static void useCluster() {
+    cluster = CLUSTER.get();
+    if (cluster == null) {
       return;
     }
-    cluster = TugboatCluster.startFresh("e2e-top-");
     cluster.kubectlOk("run", "p", "--image=busybox", "--labels=app=top", "--", "sleep", "3600");
     awaitOutput(out -> POD_ROW.matcher(out).find(), "metrics of pod p", "top", "pods");
-  }
-
-  @BeforeEach
-  void requireKubectl() {
-    assumeTrue(cluster != null, NO_KUBECTL);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   /** Runs kubectl until its output is wanted (kubectl top fails while there are no metrics yet). */
