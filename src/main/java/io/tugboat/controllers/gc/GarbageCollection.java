@@ -3,6 +3,7 @@ package io.tugboat.controllers.gc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tugboat.controllers.workloads.Owners;
 import io.tugboat.controllers.workloads.Plan;
 import io.tugboat.model.Json;
 import io.tugboat.model.Subresource;
@@ -89,7 +90,7 @@ public final class GarbageCollection {
     if (hasFinalizer(owner, ORPHAN)) {
       if (!dependents.isEmpty()) {
         List<Plan.Action> writes = new ArrayList<>();
-        dependents.forEach((k, dep) -> writes.add(new Plan.Update(k, withoutOwner(dep, uid), Subresource.MAIN, null)));
+        dependents.forEach((k, dep) -> writes.add(new Plan.Update(k, Owners.released(dep, uid), Subresource.MAIN, null)));
         return writes;
       }
       return List.of(new Plan.Update(key, withoutFinalizer(owner, ORPHAN), Subresource.MAIN, null));
@@ -134,22 +135,6 @@ public final class GarbageCollection {
       Json.meta(copy).remove("finalizers");
     } else {
       Json.meta(copy).set("finalizers", kept);
-    }
-    return copy;
-  }
-
-  private static ObjectNode withoutOwner(JsonNode dep, String ownerUid) {
-    ObjectNode copy = (ObjectNode) dep.deepCopy();
-    ArrayNode kept = Json.NODES.arrayNode();
-    for (JsonNode ref : dep.path("metadata").path("ownerReferences")) {
-      if (!ownerUid.equals(Json.text(ref.path("uid")))) {
-        kept.add(ref);
-      }
-    }
-    if (kept.isEmpty()) {
-      Json.meta(copy).remove("ownerReferences");
-    } else {
-      Json.meta(copy).set("ownerReferences", kept);
     }
     return copy;
   }
