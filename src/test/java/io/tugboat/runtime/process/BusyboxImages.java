@@ -35,6 +35,14 @@ final class BusyboxImages implements ImageStore {
     return Optional.empty();
   }
 
+  /** The images built from the host's static busybox into {@code dir}; skips the calling tests without one. */
+  static BusyboxImages buildOrSkip(Path dir) throws IOException {
+    Path busybox = hostBusybox().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(busybox != null,
+        "skipped: no static busybox (apt-get install -y busybox-static)");
+    return build(busybox, dir);
+  }
+
   /** Builds the root filesystem under {@code dir} from {@code busybox}. */
   static BusyboxImages build(Path busybox, Path dir) throws IOException {
     Path rootfs = dir.resolve("busybox-rootfs");
