@@ -7,8 +7,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tugboat.model.Json;
 import io.tugboat.model.LabelSelectors;
-import io.tugboat.model.ResourceRegistry;
-import io.tugboat.model.ResourceType;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
 import io.tugboat.store.WatchCache;
@@ -20,11 +18,12 @@ import java.util.function.Consumer;
 
 /**
  * Turns changes in the local watch cache into "reconcile KEY" for the owners they concern (a cluster singleton,
- * so one JVM sends each change once): an owner's own changes; a child's changes to its controller (pods to their
- * ReplicaSet or ReplicationController, ReplicaSets to their Deployment) or, for orphans, to every owner in the
- * namespace whose selector matches them before or after; a pod that is gone also to its ReplicaSet's Deployment
- * (Recreate waits for old pods to go). Every owner is also reconciled when the dispatcher starts and every resync
- * period. Keys are coalesced: a burst of changes sends each owner one message.
+ * so one JVM sends each change once). What wakes an owner, each kind's {@link Reconciler} declares: its own
+ * changes; a child's changes wake the owner its controller ownerReference names, before and after the change, or,
+ * for an orphan, every owner in the namespace whose selector matches it before or after; and whatever else the
+ * kind asks for ({@link Reconciler#alsoWake}: a gone pod wakes its ReplicaSet's Deployment, a node every
+ * DaemonSet). Every owner is also reconciled when the dispatcher starts and every resync period. Keys are
+ * coalesced: a burst of changes sends each owner one message.
  */
 public final class WorkloadDispatcher {
 
@@ -39,16 +38,16 @@ public final class WorkloadDispatcher {
 
   private enum Start implements Command { INSTANCE }
 
-  static final ResourceType PODS = ReplicaSetSync.PODS;
-  static final ResourceType RS = DeploymentSync.REPLICA_SETS;
-  static final ResourceType RC = ResourceRegistry.byPath("", "v1", "replicationcontrollers").orElseThrow();
-  static final ResourceType DEPLOYMENTS = DeploymentSync.DEPLOYMENTS;
-  private static final List<ResourceType> OWNERS = List.of(DEPLOYMENTS, RS, RC);
-
   private WorkloadDispatcher() {}
 
-  /** The dispatcher over this node's cache, handing each owner key to {@code reconcile}. */
+  /** The dispatcher over this node's cache for every kind, handing each owner key to {@code reconcile}. */
   public static Behavior<Command> create(ObjectStore store, Consumer<ObjectKey> reconcile, WorkloadSettings settings) {
+    return create(store, Reconciler.all(settings), reconcile, settings);
+  }
+
+  /** The dispatcher of these kinds. */
+  public static Behavior<Command> create(ObjectStore store, List<Reconciler> kinds, Consumer<ObjectKey> reconcile,
+      WorkloadSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       // Only once the cache has replayed the journal: owners judged from a partial cache would over-create.
       ctx.pipeToSelf(store.cache().ready(), (ok, e) -> Start.INSTANCE);
@@ -56,8 +55,8 @@ public final class WorkloadDispatcher {
       Set<ObjectKey> pending = new LinkedHashSet<>();
       return Behaviors.receive(Command.class)
           .onMessage(Start.class, s -> {
-            for (ResourceType t : List.of(DEPLOYMENTS, RS, RC, PODS)) {
-              cancels.add(store.cache().watch(t.storageKey(), null, -1, false, new WatchCache.Watcher() {
+            for (String storageKey : watched(kinds)) {
+              cancels.add(store.cache().watch(storageKey, null, -1, false, new WatchCache.Watcher() {
                 @Override
                 public boolean offer(WatchCache.Change change) {
                   ctx.getSelf().tell(new Changed(change));
@@ -74,13 +73,14 @@ public final class WorkloadDispatcher {
             return Behaviors.same();
           })
           .onMessage(Changed.class, c -> {
-            add(ctx, pending, keysFor(store.cache(), c.change()));
+            add(ctx, pending, keysFor(kinds, store.cache(), c.change()));
             return Behaviors.same();
           })
           .onMessage(Resync.class, r -> {
             List<ObjectKey> all = new ArrayList<>();
-            for (ResourceType t : OWNERS) {
-              store.cache().list(t.storageKey(), null, e -> true, null, 0).items().forEach(e -> all.add(e.key()));
+            for (Reconciler kind : kinds) {
+              store.cache().list(kind.type().storageKey(), null, e -> true, null, 0).items()
+                  .forEach(e -> all.add(e.key()));
             }
             add(ctx, pending, all);
             return Behaviors.same();
@@ -98,6 +98,17 @@ public final class WorkloadDispatcher {
     }));
   }
 
+  /** The storage keys whose changes concern some kind. */
+  private static Set<String> watched(List<Reconciler> kinds) {
+    Set<String> keys = new LinkedHashSet<>();
+    for (Reconciler kind : kinds) {
+      keys.add(kind.type().storageKey());
+      kind.children().forEach(t -> keys.add(t.storageKey()));
+      kind.alsoWatches().forEach(t -> keys.add(t.storageKey()));
+    }
+    return keys;
+  }
+
   private static void add(ActorContext<Command> ctx, Set<ObjectKey> pending, List<ObjectKey> keys) {
     if (pending.isEmpty() && !keys.isEmpty()) {
       ctx.getSelf().tell(Flush.INSTANCE);
@@ -105,52 +116,42 @@ public final class WorkloadDispatcher {
     pending.addAll(keys);
   }
 
-  /** The owners a change concerns, each once. */
-  static List<ObjectKey> keysFor(WatchCache cache, WatchCache.Change change) {
+  /** The owners of these kinds a change concerns, each once. */
+  static List<ObjectKey> keysFor(List<Reconciler> kinds, WatchCache cache, WatchCache.Change change) {
     List<ObjectKey> keys = new ArrayList<>();
     ObjectKey key = change.entry().key();
     JsonNode now = change.entry().object();
     JsonNode before = change.previous() == null ? null : change.previous().object();
     String storage = key.storageKey();
-    if (storage.equals(DEPLOYMENTS.storageKey())) {
-      keys.add(key);
-    } else if (storage.equals(RS.storageKey()) || storage.equals(RC.storageKey())) {
-      keys.add(key);
-      if (storage.equals(RS.storageKey())) {
-        owners(cache, key.namespace(), now, before, List.of(DEPLOYMENTS), keys);
+    for (Reconciler kind : kinds) {
+      if (storage.equals(kind.type().storageKey())) {
+        keys.add(key);
       }
-    } else if (storage.equals(PODS.storageKey())) {
-      owners(cache, key.namespace(), now, before, List.of(RS, RC), keys);
-      if (change.type().equals("DELETED")) {
-        for (ObjectKey owner : List.copyOf(keys)) {
-          cache.get(owner).flatMap(e -> Owners.controllerRef(e.object()))
-              .filter(ref -> "Deployment".equals(ref.path("kind").asText()))
-              .ifPresent(ref -> keys.add(ObjectKey.of(DEPLOYMENTS, owner.namespace(), Json.text(ref.path("name")))));
-        }
+      if (kind.children().stream().anyMatch(t -> t.storageKey().equals(storage))) {
+        owners(kind, cache, key.namespace(), now, before, keys);
+      }
+      if (kind.alsoWatches().stream().anyMatch(t -> t.storageKey().equals(storage))) {
+        keys.addAll(kind.alsoWake(cache, change));
       }
     }
     return List.copyOf(new LinkedHashSet<>(keys));
   }
 
-  /** The controller of the child before and after the change, or, for an orphan, the owners selecting it. */
-  private static void owners(WatchCache cache, String namespace, JsonNode now, JsonNode before,
-      List<ResourceType> kinds, List<ObjectKey> into) {
+  /** The child's controller of this kind before and after the change, or, for an orphan, the owners selecting it. */
+  private static void owners(Reconciler kind, WatchCache cache, String namespace, JsonNode now, JsonNode before,
+      List<ObjectKey> into) {
     for (JsonNode version : before == null ? List.of(now) : List.of(now, before)) {
       var ref = Owners.controllerRef(version);
       if (ref.isPresent()) {
-        for (ResourceType t : kinds) {
-          if (t.kind().equals(ref.get().path("kind").asText())) {
-            into.add(ObjectKey.of(t, namespace, Json.text(ref.get().path("name"))));
-          }
+        if (kind.type().kind().equals(ref.get().path("kind").asText())) {
+          into.add(ObjectKey.of(kind.type(), namespace, Json.text(ref.get().path("name"))));
         }
       } else {
         JsonNode labels = version.path("metadata").path("labels");
-        for (ResourceType t : kinds) {
-          for (WatchCache.Entry owner : cache.list(t.storageKey(), namespace, e -> true, null, 0).items()) {
-            JsonNode selector = ReplicaSetSync.selector(owner.object());
-            if (!LabelSelectors.isEmpty(selector) && LabelSelectors.matches(selector, labels)) {
-              into.add(owner.key());
-            }
+        for (WatchCache.Entry owner : cache.list(kind.type().storageKey(), namespace, e -> true, null, 0).items()) {
+          JsonNode selector = kind.selector(owner.object());
+          if (!LabelSelectors.isEmpty(selector) && LabelSelectors.matches(selector, labels)) {
+            into.add(owner.key());
           }
         }
       }

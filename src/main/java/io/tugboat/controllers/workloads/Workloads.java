@@ -9,7 +9,6 @@ import io.tugboat.store.ObjectKey;
 import io.tugboat.store.ObjectStore;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -26,12 +25,11 @@ public final class Workloads {
         "workload-dispatcher"));
   }
 
-  /** Starts sharding of the three owner kinds' loops; the result sends "reconcile" to the loop of a key. */
+  /** Starts sharding of every owner kind's loops; the result sends "reconcile" to the loop of a key. */
   public static Consumer<ObjectKey> initLoops(ActorSystem<?> system, ObjectStore store, Clock clock,
       WorkloadSettings settings) {
     Map<String, ResourceType> kinds = new HashMap<>();
-    for (Reconciler r : List.of(Reconciler.replicaSets(settings.burst()),
-        Reconciler.replicationControllers(settings.burst()), Reconciler.deployments())) {
+    for (Reconciler r : Reconciler.all(settings)) {
       OwnerController.initSharding(system, r, store, clock, settings);
       kinds.put(r.type().storageKey(), r.type());
     }

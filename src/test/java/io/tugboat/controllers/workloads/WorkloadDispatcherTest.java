@@ -17,13 +17,21 @@ import org.junit.jupiter.api.Test;
 /** Which owners the dispatcher wakes for a change, over a watch cache fed by hand. */
 class WorkloadDispatcherTest {
 
+  static final ResourceType PODS = ReplicaSetSync.PODS;
+  static final ResourceType RS = DeploymentSync.REPLICA_SETS;
+  static final ResourceType DEPLOYMENTS = DeploymentSync.DEPLOYMENTS;
+  static final ResourceType RC = io.tugboat.model.ResourceRegistry.byPath("", "v1", "replicationcontrollers")
+      .orElseThrow();
+  private static final List<Reconciler> KINDS = Reconciler.all(new WorkloadSettings(java.time.Duration.ofSeconds(30),
+      500, java.time.Duration.ofSeconds(1)));
+
   private final WatchCache cache = new WatchCache(100);
   private final List<WatchCache.Change> changes = new ArrayList<>();
   private long offset;
 
   WorkloadDispatcherTest() {
-    for (ResourceType t : List.of(WorkloadDispatcher.PODS, WorkloadDispatcher.RS, WorkloadDispatcher.DEPLOYMENTS,
-        WorkloadDispatcher.RC)) {
+    for (ResourceType t : List.of(PODS, RS, DEPLOYMENTS,
+        RC)) {
       cache.watch(t.storageKey(), null, -1, false, new WatchCache.Watcher() {
         @Override
         public boolean offer(WatchCache.Change change) {
@@ -57,36 +65,36 @@ class WorkloadDispatcherTest {
 
   @Test
   void aControlledPodWakesItsReplicaSetAndWhenGoneItsDeploymentToo() {
-    write(WorkloadDispatcher.RS, owned("web-abc", "Deployment", "web", "{'app':'web'}"), false);
-    WatchCache.Change added = write(WorkloadDispatcher.PODS, owned("web-abc-1", "ReplicaSet", "web-abc",
+    write(RS, owned("web-abc", "Deployment", "web", "{'app':'web'}"), false);
+    WatchCache.Change added = write(PODS, owned("web-abc-1", "ReplicaSet", "web-abc",
         "{'app':'web'}"), false);
-    assertEquals(List.of(ObjectKey.of(WorkloadDispatcher.RS, "default", "web-abc")),
-        WorkloadDispatcher.keysFor(cache, added));
-    WatchCache.Change deleted = write(WorkloadDispatcher.PODS, owned("web-abc-1", "ReplicaSet", "web-abc",
+    assertEquals(List.of(ObjectKey.of(RS, "default", "web-abc")),
+        WorkloadDispatcher.keysFor(KINDS, cache, added));
+    WatchCache.Change deleted = write(PODS, owned("web-abc-1", "ReplicaSet", "web-abc",
         "{'app':'web'}"), true);
-    assertEquals(List.of(ObjectKey.of(WorkloadDispatcher.RS, "default", "web-abc"),
-        ObjectKey.of(WorkloadDispatcher.DEPLOYMENTS, "default", "web")), WorkloadDispatcher.keysFor(cache, deleted));
+    assertEquals(List.of(ObjectKey.of(RS, "default", "web-abc"),
+        ObjectKey.of(DEPLOYMENTS, "default", "web")), WorkloadDispatcher.keysFor(KINDS, cache, deleted));
   }
 
   @Test
   void anOrphanWakesEveryOwnerWhoseSelectorMatchesIt() {
-    write(WorkloadDispatcher.RS, json("{'metadata':{'name':'a'},'spec':{'selector':{'matchLabels':{'app':'web'}}}}"),
+    write(RS, json("{'metadata':{'name':'a'},'spec':{'selector':{'matchLabels':{'app':'web'}}}}"),
         false);
-    write(WorkloadDispatcher.RS, json("{'metadata':{'name':'b'},'spec':{'selector':{'matchLabels':{'app':'db'}}}}"),
+    write(RS, json("{'metadata':{'name':'b'},'spec':{'selector':{'matchLabels':{'app':'db'}}}}"),
         false);
-    write(WorkloadDispatcher.RC, json("{'metadata':{'name':'c'},'spec':{'selector':{'app':'web'}}}"), false);
-    WatchCache.Change orphan = write(WorkloadDispatcher.PODS, json("{'metadata':{'name':'p','labels':"
+    write(RC, json("{'metadata':{'name':'c'},'spec':{'selector':{'app':'web'}}}"), false);
+    WatchCache.Change orphan = write(PODS, json("{'metadata':{'name':'p','labels':"
         + "{'app':'web'}}}"), false);
-    List<ObjectKey> keys = WorkloadDispatcher.keysFor(cache, orphan);
+    List<ObjectKey> keys = WorkloadDispatcher.keysFor(KINDS, cache, orphan);
     assertEquals(2, keys.size(), keys.toString());
-    assertTrue(keys.contains(ObjectKey.of(WorkloadDispatcher.RS, "default", "a")));
-    assertTrue(keys.contains(ObjectKey.of(WorkloadDispatcher.RC, "default", "c")));
+    assertTrue(keys.contains(ObjectKey.of(RS, "default", "a")));
+    assertTrue(keys.contains(ObjectKey.of(RC, "default", "c")));
   }
 
   @Test
   void aReplicaSetWakesItselfAndItsDeployment() {
-    WatchCache.Change rs = write(WorkloadDispatcher.RS, owned("web-abc", "Deployment", "web", "{'app':'web'}"), false);
-    assertEquals(List.of(ObjectKey.of(WorkloadDispatcher.RS, "default", "web-abc"),
-        ObjectKey.of(WorkloadDispatcher.DEPLOYMENTS, "default", "web")), WorkloadDispatcher.keysFor(cache, rs));
+    WatchCache.Change rs = write(RS, owned("web-abc", "Deployment", "web", "{'app':'web'}"), false);
+    assertEquals(List.of(ObjectKey.of(RS, "default", "web-abc"),
+        ObjectKey.of(DEPLOYMENTS, "default", "web")), WorkloadDispatcher.keysFor(KINDS, cache, rs));
   }
 }
