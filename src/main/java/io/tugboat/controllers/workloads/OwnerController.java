@@ -92,6 +92,11 @@ public final class OwnerController {
     private boolean queued;
     private boolean dirty;
     private boolean failed;
+    /** Failed steps in a row: the retry waits longer after each. */
+    private int failedSteps;
+    /** The first create or delete that failed in the step in flight, and in the step before (given to the plan). */
+    private Plan.Failure stepFailure;
+    private Plan.Failure lastFailure;
     private final EventBudget events = new EventBudget();
 
     Loop(ActorContext<Command> ctx, TimerScheduler<Command> timers, ObjectKey key, Reconciler reconciler,
@@ -133,14 +138,18 @@ public final class OwnerController {
       Instant now = clock.instant();
       Plan plan;
       try {
-        plan = reconciler.plan(owner.get().object(), store.cache(), now);
+        plan = reconciler.plan(owner.get().object(), store.cache(), now, java.util.Optional.ofNullable(lastFailure));
       } catch (RuntimeException e) {
         ctx.getLog().warn("{} {}: cannot reconcile: {}", key.resourceName(), key.sortKey(), e.toString());
-        timers.startSingleTimer(RETRY, Reconcile.INSTANCE, settings.errorBackoff());
+        timers.startSingleTimer(RETRY, Reconcile.INSTANCE, settings.backoffAfter(++failedSteps));
         return Behaviors.same();
       }
       dirty = false;
       failed = false;
+      stepFailure = null;
+      if (plan.actions().isEmpty()) {
+        lastFailure = null;
+      }
       for (Plan.Action action : plan.actions()) {
         inFlight++;
         ctx.pipeToSelf(perform(action, now), (result, error) ->
@@ -158,6 +167,10 @@ public final class OwnerController {
       Plan.Note note = noteOf(w.action(), error == null);
       if (error != null) {
         failed = true;
+        if (stepFailure == null && !(w.action() instanceof Plan.Update)) {
+          stepFailure = new Plan.Failure(w.action() instanceof Plan.Create ? "FailedCreate" : "FailedDelete",
+              error instanceof ApiException ae ? ae.error().message() : String.valueOf(error.getMessage()));
+        }
         ctx.getLog().debug("{} {}: {} failed; trying again: {}", key.resourceName(), key.sortKey(),
             w.action().getClass().getSimpleName(), error.getMessage());
       }
@@ -167,9 +180,11 @@ public final class OwnerController {
         report(note, detail);
       }
       if (inFlight == 0) {
+        lastFailure = stepFailure;
         if (failed) {
-          timers.startSingleTimer(RETRY, Reconcile.INSTANCE, settings.errorBackoff());
+          timers.startSingleTimer(RETRY, Reconcile.INSTANCE, settings.backoffAfter(++failedSteps));
         } else {
+          failedSteps = 0;
           ctx.getSelf().tell(Reconcile.INSTANCE);
         }
       }

@@ -32,6 +32,12 @@ public record Plan(List<Action> actions, Optional<Instant> wakeAt) {
     }
   }
 
+  /**
+   * Why the previous step's create or delete failed ({@code reason} FailedCreate or FailedDelete, and the
+   * server's message): kinds that report it in a condition (a ReplicaSet's ReplicaFailure) get it in their plan.
+   */
+  public record Failure(String reason, String message) {}
+
   /** One write. */
   public sealed interface Action {}
 

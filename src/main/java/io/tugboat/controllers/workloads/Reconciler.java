@@ -8,6 +8,7 @@ import io.tugboat.store.ObjectKey;
 import io.tugboat.store.WatchCache;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The reconcile step of one owner kind: reads what the step needs from the local cache and hands it to the kind's
@@ -23,6 +24,14 @@ public interface Reconciler {
 
   /** The next step for {@code owner}, from the cache as it is now. */
   Plan plan(JsonNode owner, WatchCache cache, Instant now);
+
+  /**
+   * The next step, knowing whether a create or delete of the previous step failed (kinds that report it in their
+   * status override this; the rest ignore it).
+   */
+  default Plan plan(JsonNode owner, WatchCache cache, Instant now, Optional<Plan.Failure> lastFailure) {
+    return plan(owner, cache, now);
+  }
 
   /**
    * The kinds this owner controls: a change of one wakes the owner its controller ownerReference names, or, for an
@@ -123,8 +132,13 @@ public interface Reconciler {
   record PodOwner(ResourceType type, String component, int burst) implements Reconciler {
     @Override
     public Plan plan(JsonNode owner, WatchCache cache, Instant now) {
+      return plan(owner, cache, now, Optional.empty());
+    }
+
+    @Override
+    public Plan plan(JsonNode owner, WatchCache cache, Instant now, Optional<Plan.Failure> lastFailure) {
       return ReplicaSetSync.plan(owner, objects(cache, ReplicaSetSync.PODS, Json.metaText(owner, "namespace")), now,
-          burst);
+          burst, lastFailure);
     }
 
     @Override

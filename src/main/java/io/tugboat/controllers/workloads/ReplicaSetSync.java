@@ -50,6 +50,15 @@ public final class ReplicaSetSync {
    * creates or deletes in one step (the rest in the next).
    */
   public static Plan plan(JsonNode owner, List<? extends JsonNode> podsInNamespace, Instant now, int burst) {
+    return plan(owner, podsInNamespace, now, burst, Optional.empty());
+  }
+
+  /**
+   * The same, knowing whether the previous step's create or delete failed: the status then carries the
+   * ReplicaFailure condition with the server's message, until a step goes through.
+   */
+  public static Plan plan(JsonNode owner, List<? extends JsonNode> podsInNamespace, Instant now, int burst,
+      Optional<Plan.Failure> lastFailure) {
     List<Plan.Action> actions = new ArrayList<>();
     JsonNode selector = selector(owner);
     Owners.Claim claim = Owners.claim(owner, selector, podsInNamespace);
@@ -87,6 +96,7 @@ public final class ReplicaSetSync {
     }
     long minReady = owner.path("spec").path("minReadySeconds").asLong(0);
     ObjectNode status = status(owner, active, now);
+    replicaFailure(status, lastFailure, now);
     if (!ObjectLifecycle.same(status, owner.path("status"))) {
       ObjectNode updated = (ObjectNode) owner.deepCopy();
       updated.set("status", status);
@@ -144,6 +154,39 @@ public final class ReplicaSetSync {
       status.set("conditions", conditions.deepCopy());
     }
     return status;
+  }
+
+  /**
+   * Sets or clears the ReplicaFailure condition as Kubernetes' calculateStatus does: set (True, FailedCreate or
+   * FailedDelete, the error) when a step failed and it is not there yet; removed once a step goes through.
+   */
+  static void replicaFailure(ObjectNode status, Optional<Plan.Failure> failure, Instant now) {
+    JsonNode conditions = status.path("conditions");
+    boolean present = false;
+    for (JsonNode c : conditions) {
+      present |= "ReplicaFailure".equals(c.path("type").asText());
+    }
+    if (failure.isPresent() && !present) {
+      ObjectNode c = (status.has("conditions") ? status.withArray("conditions") : status.putArray("conditions"))
+          .addObject();
+      c.put("type", "ReplicaFailure");
+      c.put("status", "True");
+      c.put("lastTransitionTime", ObjectLifecycle.timestamp(now));
+      c.put("reason", failure.get().reason());
+      c.put("message", failure.get().message());
+    } else if (failure.isEmpty() && present) {
+      var kept = Json.NODES.arrayNode();
+      conditions.forEach(c -> {
+        if (!"ReplicaFailure".equals(c.path("type").asText())) {
+          kept.add(c);
+        }
+      });
+      if (kept.isEmpty()) {
+        status.remove("conditions");
+      } else {
+        status.set("conditions", kept);
+      }
+    }
   }
 
   /** A new pod from the owner's template: generateName "owner-", the template's labels and annotations. */

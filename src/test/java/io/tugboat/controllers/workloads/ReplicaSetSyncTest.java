@@ -53,6 +53,31 @@ class ReplicaSetSyncTest {
   }
 
   @Test
+  void aFailedStepIsReportedAsReplicaFailureUntilAStepGoesThrough() {
+    World w = new World();
+    ObjectNode owner = w.create(RS, rs(2));
+    Plan.Failure quota = new Plan.Failure("FailedCreate", "pods \"web-x\" is forbidden: exceeded quota: q");
+    Plan failing = ReplicaSetSync.plan(owner, List.of(), w.now, 500, java.util.Optional.of(quota));
+    ObjectNode status = statusWritten(failing);
+    JsonNode condition = status.path("conditions").get(0);
+    assertEquals("ReplicaFailure", condition.path("type").asText());
+    assertEquals("True", condition.path("status").asText());
+    assertEquals("FailedCreate", condition.path("reason").asText());
+    assertEquals(quota.message(), condition.path("message").asText());
+    assertEquals(2, failing.actions().stream().filter(a -> a instanceof Plan.Create).count(), "creates retried");
+
+    ObjectNode failed = owner.deepCopy();
+    failed.set("status", status);
+    Plan recovered = ReplicaSetSync.plan(failed, List.of(), w.now, 500, java.util.Optional.empty());
+    assertTrue(statusWritten(recovered).path("conditions").isMissingNode(), "cleared once a step goes through");
+  }
+
+  private static ObjectNode statusWritten(Plan plan) {
+    return plan.actions().stream().filter(a -> a instanceof Plan.Update u && u.subresource() == Subresource.STATUS)
+        .map(a -> (ObjectNode) ((Plan.Update) a).object().path("status")).findFirst().orElseThrow();
+  }
+
+  @Test
   void burstLimitsCreatesPerStep() {
     World w = new World();
     ObjectNode owner = w.create(RS, rs(10));

@@ -144,7 +144,7 @@ class WorkloadControllersTest {
   }
 
   @Test
-  void podsTheStoreRefusesAreReportedAsFailedCreate() throws Exception {
+  void podsTheStoreRefusesAreReportedAsFailedCreateAndAReplicaFailureUntilTheyGoThrough() throws Exception {
     String ns = namespace("refused");
     ObjectNode rs = replicaSet(ns, 1);
     ((ObjectNode) rs.path("spec").path("template").path("spec")).put("priorityClassName", "no-such-class");
@@ -159,6 +159,21 @@ class WorkloadControllersTest {
       assertEquals("ReplicaSet", failed.get(0).path("involvedObject").path("kind").asText());
     });
     assertEquals(0, list(PODS, ns).size());
+    eventually(() -> {
+      JsonNode condition = get(RS, ns, "web").path("status").path("conditions").path(0);
+      assertEquals("ReplicaFailure", condition.path("type").asText(), condition.toString());
+      assertEquals("True", condition.path("status").asText());
+      assertEquals("FailedCreate", condition.path("reason").asText());
+      assertTrue(condition.path("message").asText().contains("no-such-class"), condition.toString());
+    });
+    // The class appears: the next retry (the backoff is short here) creates the pod and clears the condition.
+    node.create(ResourceRegistry.byPath("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow(),
+        json("{'metadata':{'name':'no-such-class'},'value':1000}"));
+    eventually(() -> {
+      assertEquals(1, activePods(ns).size());
+      assertTrue(get(RS, ns, "web").path("status").path("conditions").isMissingNode(),
+          get(RS, ns, "web").path("status").toString());
+    });
   }
 
   @Test
