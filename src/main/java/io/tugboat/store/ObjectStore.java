@@ -44,6 +44,7 @@ public final class ObjectStore {
   private final WatchCache cache;
   private final Duration timeout;
   private final SecureRandom random = new SecureRandom();
+  private java.util.function.Supplier<String> suffixes = this::randomSuffix;
   private final ServiceAllocator services;
   private final Admission.Lookup lookup = new Admission.Lookup() {
     @Override
@@ -98,12 +99,42 @@ public final class ObjectStore {
    */
   public CompletionStage<WriteResult> create(ResourceType type, ObjectNode incoming, RequestInfo request,
       String fieldManager, boolean applied) {
+    return create(type, incoming, request, fieldManager, applied, GENERATE_NAME_ATTEMPTS);
+  }
+
+  /**
+   * Names from generateName that were taken already are drawn again, as the API server does since Kubernetes
+   * 1.32 (RetryGenerateName): with 27^5 suffixes a ReplicaSet of 1,000 pods would otherwise meet a collision
+   * about once in 30 scale-ups.
+   */
+  private static final int GENERATE_NAME_ATTEMPTS = 8;
+
+  private CompletionStage<WriteResult> create(ResourceType type, ObjectNode incoming, RequestInfo request,
+      String fieldManager, boolean applied, int attempts) {
+    boolean generated = Json.text(incoming.path("metadata").path("name")).isEmpty()
+        && !Json.text(incoming.path("metadata").path("generateName")).isEmpty();
+    CompletionStage<WriteResult> once = createOnce(type, incoming, request, fieldManager, applied);
+    if (!generated || attempts <= 1) {
+      return once;
+    }
+    return once.handle((r, e) -> {
+      Throwable cause = e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+          ? ce.getCause() : e;
+      if (cause instanceof ApiException ae && ae.error().reason().equals("AlreadyExists")) {
+        return create(type, incoming, request, fieldManager, applied, attempts - 1);
+      }
+      return e == null ? CompletableFuture.completedFuture(r) : CompletableFuture.<WriteResult>failedFuture(cause);
+    }).thenCompose(f -> f);
+  }
+
+  private CompletionStage<WriteResult> createOnce(ResourceType type, ObjectNode incoming, RequestInfo request,
+      String fieldManager, boolean applied) {
     ObjectNode obj = incoming.deepCopy();
     ObjectNode meta = Json.meta(obj);
     String namespace = type.namespaced() ? Json.text(meta.path("namespace")) : "";
     try {
       if (Json.text(meta.path("name")).isEmpty() && !Json.text(meta.path("generateName")).isEmpty()) {
-        meta.put("name", Json.text(meta.path("generateName")) + randomSuffix());
+        meta.put("name", Json.text(meta.path("generateName")) + suffixes.get());
       }
       if (type.namespaced()) {
         checkNamespaceOpen(namespace);
@@ -276,6 +307,11 @@ public final class ObjectStore {
     } catch (ApiException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** Tests: the suffixes generateName draws from (null: random, the default). */
+  void nameSuffixes(java.util.function.Supplier<String> source) {
+    this.suffixes = source == null ? this::randomSuffix : source;
   }
 
   private String randomSuffix() {

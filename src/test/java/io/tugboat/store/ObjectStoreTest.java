@@ -253,6 +253,27 @@ class ObjectStoreTest {
     assertNotEquals(name, other);
   }
 
+  @Test
+  void aGeneratedNameAlreadyTakenIsDrawnAgainAndOnlyAnEndlessRunOfThemFails() throws Exception {
+    ObjectNode cm = json("{'metadata':{'generateName':'taken-','namespace':'default'},'data':{'v':'1'}}");
+    java.util.Iterator<String> draws = List.of("aaaaa", "aaaaa", "aaaaa", "bbbbb").iterator();
+    store.nameSuffixes(draws::next);
+    try {
+      assertEquals("taken-aaaaa", Json.metaText(await(store.create(CONFIGMAPS, cm, request("create"))).object(),
+          "name"));
+      assertEquals("taken-bbbbb", Json.metaText(await(store.create(CONFIGMAPS, cm, request("create"))).object(),
+          "name"), "two collisions, then a free name");
+      store.nameSuffixes(() -> "aaaaa");
+      ApiError error = failure(store.create(CONFIGMAPS, cm, request("create")));
+      assertEquals(409, error.code());
+      assertEquals("AlreadyExists", error.reason());
+      ObjectNode named = json("{'metadata':{'name':'taken-aaaaa','namespace':'default'},'data':{'v':'1'}}");
+      assertEquals(409, failure(store.create(CONFIGMAPS, named, request("create"))).code(), "a given name: no retry");
+    } finally {
+      store.nameSuffixes(null);
+    }
+  }
+
   // ---- watches over the real tag stream ----
 
   /** A watcher fed by the feeder's stream thread. */
