@@ -147,6 +147,7 @@ bench_restart() {
 
 cmd_bench() {
   local data="./data" phases="creates,gets,list,heap,restart" count="" clients="" ns="" markdown="" startup_pods=""
+  local replicas=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --data) [ $# -ge 2 ] || bad_usage "--data needs a directory"; data="$2"; shift 2 ;;
@@ -163,6 +164,8 @@ cmd_bench() {
       --markdown=*) markdown="${1#*=}"; shift ;;
       --startup-pods) [ $# -ge 2 ] || bad_usage "--startup-pods needs a number"; startup_pods="$2"; shift 2 ;;
       --startup-pods=*) startup_pods="${1#*=}"; shift ;;
+      --replicas) [ $# -ge 2 ] || bad_usage "--replicas needs a number"; replicas="$2"; shift 2 ;;
+      --replicas=*) replicas="${1#*=}"; shift ;;
       *) bad_usage "bench: unknown option '$1'" ;;
     esac
   done
@@ -171,9 +174,10 @@ cmd_bench() {
     case "$p" in
       creates | gets | list) java_phases="${java_phases:+$java_phases,}$p" ;;
       startup) java_phases="${java_phases:+$java_phases,}$p"; want_startup=1 ;;
+      deployment) java_phases="${java_phases:+$java_phases,}$p" ;;
       heap) want_heap=1 ;;
       restart) want_restart=1 ;;
-      *) bad_usage "bench: unknown phase '$p'; phases are creates,gets,list,heap,restart,startup" ;;
+      *) bad_usage "bench: unknown phase '$p'; phases are creates,gets,list,heap,restart,startup,deployment" ;;
     esac
   done
   resolve_data_dir "$data" 0
@@ -204,6 +208,7 @@ cmd_bench() {
   [ -z "$count" ] || args+=(--count "$count")
   [ -z "$clients" ] || args+=(--clients "$clients")
   [ -z "$startup_pods" ] || args+=(--startup-pods "$startup_pods")
+  [ -z "$replicas" ] || args+=(--deployment-replicas "$replicas")
   local heap_before=""
   [ "$want_startup" = 0 ] || heap_before=$(bench_heap_used_k "$PID")
   # The Java phases print their own table too; the one printed at the end has everything.
