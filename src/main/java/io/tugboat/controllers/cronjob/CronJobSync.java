@@ -262,11 +262,20 @@ public final class CronJobSync {
       Optional<? extends JsonNode> existing = namespaceJobs.stream()
           .filter(j -> Json.metaText(j, "name").equals(name)).findFirst();
       if (existing.isPresent()) {
-        // Created by an earlier sync (or by someone else, who then keeps the status): record ours.
-        if (Owners.controllerUid(existing.get()).equals(Json.metaText(cronJob, "uid"))) {
-          active.add(reference(existing.get()));
-          ((ObjectNode) statusOut()).put("lastScheduleTime", ObjectLifecycle.timestamp(scheduled));
-          wakeAt = schedule.next(scheduled, zone.get()).map(t -> t.plus(ScheduleTimes.WAKE_DELTA));
+        // Created by an earlier sync (or by someone else, who then keeps the status): record ours. One that has
+        // already finished is not active again; a schedule firing more than once a minute (@every) finds the
+        // minute's Job under the same name, which it records only for the time it was made for.
+        JsonNode job = existing.get();
+        if (Owners.controllerUid(job).equals(Json.metaText(cronJob, "uid"))) {
+          boolean forThisTime = scheduled.equals(instant(job.path("metadata").path("annotations")
+              .path(SCHEDULED_TIMESTAMP)));
+          if (finished(job).isEmpty()) {
+            active.add(reference(job));
+          }
+          if (finished(job).isEmpty() || forThisTime) {
+            ((ObjectNode) statusOut()).put("lastScheduleTime", ObjectLifecycle.timestamp(scheduled));
+            wakeAt = schedule.next(scheduled, zone.get()).map(t -> t.plus(ScheduleTimes.WAKE_DELTA));
+          }
         }
         return;
       }

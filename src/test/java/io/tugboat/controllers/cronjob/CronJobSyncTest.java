@@ -347,4 +347,23 @@ class CronJobSyncTest {
     CronJobSync.Decision d = CronJobSync.plan(cj, List.of(), at("2026-11-22T05:20:00Z"));
     assertEquals(List.of(), d.writes());
   }
+
+  @Test
+  void aFinishedJobOfTheSameMinuteIsNotActiveAgain() {
+    // @every 10s names each minute's Job alike: the minute's Job finished, later times of the minute skip.
+    ObjectNode cj0 = cronJob("@every 10s", "");
+    Instant first = at("2026-11-22T05:01:00Z");
+    ObjectNode done = job(cj0, first, "Complete");
+    CronJobSync.Decision d = CronJobSync.plan(withActive(cj0, first), List.of(done), at("2026-11-22T05:01:20.5Z"));
+    assertEquals(List.of(), creates(d));
+    assertFalse(statusWrite(d).orElseThrow().has("active"));
+    assertEquals("2026-11-22T05:01:00Z", statusWrite(d).orElseThrow().path("lastScheduleTime").asText());
+    // A Job that finished before its CronJob recorded it still counts as that time's run.
+    ObjectNode every = cronJob("@every 60s", "");
+    ObjectNode quick = job(every, first, "Complete");
+    CronJobSync.Decision recorded = CronJobSync.plan(every, List.of(quick), at("2026-11-22T05:01:00.5Z"));
+    assertEquals(List.of(), creates(recorded));
+    assertEquals("2026-11-22T05:01:00Z", statusWrite(recorded).orElseThrow().path("lastScheduleTime").asText());
+    assertFalse(statusWrite(recorded).orElseThrow().has("active"));
+  }
 }
