@@ -47,7 +47,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Per CronJob: idle -sync-> writes in flight (the expectations: further syncs of it only mark it dirty, so it
  * never creates a Job twice) -last write answered-> synced again at once, since a store write completes once this
- * node's cache holds it; a failed write syncs it again after {@code error-backoff}. A CronJob that is gone is
+ * node's cache holds it; a failed write syncs it again after {@code error-backoff}, doubled with every failure in a
+ * row up to {@code max-error-backoff}. A CronJob that is gone is
  * forgotten. Why a singleton and not a sharded loop per CronJob: sharded entities are passivated after two idle
  * minutes, which would drop the timer of any schedule less frequent than that.
  */
@@ -99,6 +100,7 @@ public final class CronJobController {
     private final Map<ObjectKey, Integer> inFlight = new HashMap<>();
     private final Set<ObjectKey> dirty = new HashSet<>();
     private final Set<ObjectKey> failed = new HashSet<>();
+    private final Map<ObjectKey, Integer> failures = new HashMap<>();
     private final Set<ObjectKey> pending = new LinkedHashSet<>();
     private final Map<ObjectKey, Set<String>> reported = new HashMap<>();
     private final List<Runnable> cancels = new ArrayList<>();
@@ -196,6 +198,7 @@ public final class CronJobController {
       if (entry.isEmpty()) {
         wakeAt.remove(key);
         reported.remove(key);
+        failures.remove(key);
         return;
       }
       JsonNode cronJob = entry.get().object();
@@ -229,8 +232,14 @@ public final class CronJobController {
       }
     }
 
+    /** Sync again after the error backoff, doubled with each failure in a row up to the maximum. */
     private void retryLater(ObjectKey key, Instant now) {
-      Instant retry = now.plus(settings.errorBackoff());
+      int n = failures.merge(key, 1, Integer::sum);
+      Duration backoff = settings.errorBackoff().multipliedBy(1L << Math.min(n - 1, 20));
+      if (backoff.compareTo(settings.maxErrorBackoff()) > 0) {
+        backoff = settings.maxErrorBackoff();
+      }
+      Instant retry = now.plus(backoff);
       wakeAt.merge(key, retry, (a, b) -> a.isBefore(b) ? a : b);
     }
 
@@ -248,7 +257,11 @@ public final class CronJobController {
       if (note != null) {
         String detail = error == null ? Json.metaText(w.result(), "name")
             : error instanceof ApiException ae ? ae.error().message() : String.valueOf(error.getMessage());
-        store.get(key).ifPresent(e -> report(e.object(), note, detail, clock.instant()));
+        // A write that keeps failing (a quota, say) reports each distinct error once, not every retry.
+        if (error == null || reported.computeIfAbsent(key, k -> new LinkedHashSet<>())
+            .add(note.reason() + ":" + detail)) {
+          store.get(key).ifPresent(e -> report(e.object(), note, detail, clock.instant()));
+        }
       }
       if (left <= 0) {
         inFlight.remove(key);
@@ -257,6 +270,7 @@ public final class CronJobController {
           rearm();
         } else {
           // What was written is in this node's cache now: look again at once.
+          failures.remove(key);
           enqueue(List.of(key));
         }
       }

@@ -95,7 +95,7 @@ class CronJobControllerTest {
 
   private void startController() {
     controller = node.testKit.spawn(CronJobController.create(node.store, clock,
-        new CronJobSettings(true, Duration.ofMillis(200))));
+        new CronJobSettings(true, Duration.ofMillis(200), Duration.ofSeconds(5))));
   }
 
   private static String namespace(String name) throws Exception {
@@ -259,7 +259,7 @@ class CronJobControllerTest {
     // The real clock and no ticks from the test: the CronJob is synced when it is created (created at a whole
     // second, due 3 s later), and nothing else changes, so only the controller's timer can make the Job.
     controller = node.testKit.spawn(CronJobController.create(node.store, Clock.systemUTC(),
-        new CronJobSettings(true, Duration.ofMillis(200))));
+        new CronJobSettings(true, Duration.ofMillis(200), Duration.ofSeconds(5))));
     node.create(CronJobSync.CRON_JOBS, json("{'metadata':{'name':'tick','namespace':'" + ns + "'},'spec':{"
         + "'schedule':'@every 3s','concurrencyPolicy':'Allow','jobTemplate':{'spec':{'template':{"
         + "'spec':{'restartPolicy':'OnFailure','containers':[{'name':'c','image':'busybox'}]}}}}}}"));

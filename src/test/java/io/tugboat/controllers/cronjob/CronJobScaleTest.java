@@ -50,7 +50,7 @@ class CronJobScaleTest {
       CronJobControllerTest.TestClock clock = new CronJobControllerTest.TestClock(due.plusMillis(100));
       long start = System.nanoTime();
       node.testKit.spawn(CronJobController.create(node.store, clock, new CronJobSettings(true,
-          Duration.ofMillis(200))));
+          Duration.ofMillis(200), Duration.ofSeconds(5))));
       TestProbe<Void> probe = node.testKit.createTestProbe();
       probe.awaitAssert(Duration.ofMinutes(5), Duration.ofMillis(100), () -> {
         long recorded = node.store.cache().list(CronJobSync.CRON_JOBS.storageKey(), "scale", e -> true, null, 0)
