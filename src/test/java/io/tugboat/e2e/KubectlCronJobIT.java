@@ -95,6 +95,9 @@ class KubectlCronJobIT {
     cluster.awaitKubectl(DEADLINE, out -> out.contains("Created job " + name), "the SuccessfulCreate event",
         "get", "events", "--field-selector=involvedObject.name=fast", "-o",
         "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}");
+    String described = cluster.kubectlOk("describe", "cronjob", "fast");
+    assertTrue(described.matches("(?s).*Concurrency Policy:\\s+Forbid.*Active Jobs:\\s+" + name
+        + ".*SuccessfulCreate\\s+\\S+\\s+cronjob-controller\\s+Created job " + name + ".*"), described);
   }
 
   @Test
