@@ -205,8 +205,8 @@ public final class CronJobController {
       Instant now = clock.instant();
       CronJobSync.Decision decision;
       try {
-        List<JsonNode> jobs = store.cache().list(CronJobSync.JOBS.storageKey(), key.namespace(), e -> true, null, 0)
-            .items().stream().map(e -> (JsonNode) e.object()).toList();
+        List<JsonNode> jobs = store.cache().list(CronJobSync.JOBS.storageKey(), key.namespace(),
+            CronJobSync.concerns(cronJob), null, 0).items().stream().map(e -> (JsonNode) e.object()).toList();
         decision = CronJobSync.plan(cronJob, jobs, now);
       } catch (RuntimeException e) {
         ctx.getLog().warn("cronjob {}: cannot sync: {}", key.sortKey(), e.toString());

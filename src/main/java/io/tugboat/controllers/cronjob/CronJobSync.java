@@ -95,7 +95,20 @@ public final class CronJobSync {
     }
   }
 
-  /** One sync of {@code cronJob} given every Job of its namespace, at {@code now}. */
+  /**
+   * The Jobs of the namespace a sync of {@code cronJob} looks at: those it controls, those named in its
+   * status.active, and those named {@code <name>-...} (where its next Job's name may be taken).
+   */
+  public static java.util.function.Predicate<io.tugboat.store.WatchCache.Entry> concerns(JsonNode cronJob) {
+    String uid = Json.metaText(cronJob, "uid");
+    String prefix = Json.metaText(cronJob, "name") + "-";
+    Set<String> active = new java.util.HashSet<>();
+    cronJob.path("status").path("active").forEach(ref -> active.add(Json.text(ref.path("uid"))));
+    return e -> e.key().name().startsWith(prefix) || Owners.controllerUid(e.object()).equals(uid)
+        || active.contains(Json.metaText(e.object(), "uid"));
+  }
+
+  /** One sync of {@code cronJob} given the Jobs of its namespace (at least those {@link #concerns}), at {@code now}. */
   public static Decision plan(JsonNode cronJob, List<? extends JsonNode> namespaceJobs, Instant now) {
     return new Sync(cronJob, namespaceJobs, now).run();
   }

@@ -366,4 +366,26 @@ class CronJobSyncTest {
     assertEquals("2026-11-22T05:01:00Z", statusWrite(recorded).orElseThrow().path("lastScheduleTime").asText());
     assertFalse(statusWrite(recorded).orElseThrow().has("active"));
   }
+
+  @Test
+  void aSyncLooksAtItsOwnJobsTheActiveOnesAndItsNames() {
+    ObjectNode cj0 = cronJob("0 * * * *", "");
+    ObjectNode own = job(cj0, at("2026-11-22T05:00:00Z"), null);
+    Json.meta(own).put("name", "renamed");
+    ObjectNode orphan = job(cj0, at("2026-11-22T06:00:00Z"), null);
+    Json.meta(orphan).remove("ownerReferences");
+    ObjectNode sameName = json("{'metadata':{'name':'tick-99','namespace':'ns','uid':'x-1'}}");
+    ObjectNode other = json("{'metadata':{'name':'other','namespace':'ns','uid':'x-2'}}");
+    Json.meta(orphan).put("name", "adopted-elsewhere");
+    var concerns = CronJobSync.concerns(withActive(cj0, null, orphan));
+    List<String> seen = new ArrayList<>();
+    for (ObjectNode j : List.of(own, orphan, sameName, other)) {
+      var entry = new io.tugboat.store.WatchCache.Entry(io.tugboat.store.ObjectKey.of(CronJobSync.JOBS, "ns",
+          Json.metaText(j, "name")), j, 1, 1);
+      if (concerns.test(entry)) {
+        seen.add(Json.metaText(j, "name"));
+      }
+    }
+    assertEquals(List.of("renamed", "adopted-elsewhere", "tick-99"), seen);
+  }
 }
