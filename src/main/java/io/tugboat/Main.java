@@ -139,6 +139,7 @@ public final class Main {
       if (config.getBoolean("tugboat.workloads.enabled")) {
         Workloads.init(system, store, java.time.Clock.systemUTC());
       }
+      io.tugboat.controllers.cronjob.CronJobController.init(system, store, java.time.Clock.systemUTC());
       ClusterSingleton.get(system).init(SingletonActor.of(GarbageCollector.create(store, java.time.Clock.systemUTC()),
           "garbage-collector"));
       ClusterSingleton.get(system).init(SingletonActor.of(Scheduler.create(store, SchedulerSettings.create(config)), "scheduler"));

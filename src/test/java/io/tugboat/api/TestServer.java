@@ -64,6 +64,7 @@ final class TestServer implements AutoCloseable {
     settings.put("tugboat.node.enabled", false);
     // No workload controllers either: API tests see Deployments and ReplicaSets exactly as they wrote them.
     settings.put("tugboat.workloads.enabled", false);
+    settings.put("tugboat.cronjob.enabled", false);
     settings.put("akka.loglevel", "WARNING");
     settings.putAll(overrides);
     Config config = ConfigFactory.load(ConfigFactory.parseMap(settings)

@@ -116,6 +116,22 @@ public final class BatchRules {
     return errs;
   }
 
+  /** Kubernetes' validateTimeZone: an IANA name this JVM's zone database knows, never "Local" nor empty. */
+  private static void validateTimeZone(JsonNode tz, List<FieldError> errs) {
+    if (tz == null || tz.isNull()) {
+      return;
+    }
+    String zone = tz.asText();
+    if (zone.isEmpty()) {
+      errs.add(FieldError.invalid("spec.timeZone", zone, "timeZone must be nil or non-empty string"));
+    } else if (zone.equalsIgnoreCase("Local")) {
+      errs.add(FieldError.invalid("spec.timeZone", zone,
+          "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"));
+    } else if (!java.time.ZoneId.getAvailableZoneIds().contains(zone)) {
+      errs.add(FieldError.invalid("spec.timeZone", zone, "unknown time zone " + zone));
+    }
+  }
+
   /** CronJob: Allow, not suspended, history limits 3 and 1; the schedule must parse. */
   private static final class CronJob implements KindRules {
     @Override
@@ -143,6 +159,7 @@ public final class BatchRules {
         CronSchedule.problem(schedule).ifPresent(p -> errs.add(FieldError.invalid("spec.schedule", schedule, p)));
       }
       Fields.oneOf(errs, spec, "concurrencyPolicy", "spec.concurrencyPolicy", List.of("Allow", "Forbid", "Replace"));
+      validateTimeZone(spec.get("timeZone"), errs);
       for (String f : List.of("startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit")) {
         Fields.nonNegative(errs, spec, f, "spec." + f);
       }

@@ -116,4 +116,29 @@ class BatchRulesTest {
     BatchRules.CRON_JOB.applyDefaults(cj);
     assertEquals(List.of("metadata.name"), fields(BatchRules.CRON_JOB.validate(cj)));
   }
+
+  @Test
+  void cronJobTimeZoneMustBeAKnownIanaName() {
+    ObjectNode cj = yaml("metadata: {name: t}\nspec: {schedule: '0 3 * * *', timeZone: Mars/Olympus_Mons,"
+        + " jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}}}}");
+    BatchRules.CRON_JOB.applyDefaults(cj);
+    assertEquals(List.of("spec.timeZone: Invalid value: \"Mars/Olympus_Mons\": unknown time zone Mars/Olympus_Mons"),
+        described(BatchRules.CRON_JOB.validate(cj)));
+    ((ObjectNode) cj.get("spec")).put("timeZone", "Local");
+    assertEquals(List.of("spec.timeZone"), fields(BatchRules.CRON_JOB.validate(cj)));
+    ((ObjectNode) cj.get("spec")).put("timeZone", "");
+    assertEquals(List.of("spec.timeZone"), fields(BatchRules.CRON_JOB.validate(cj)));
+    ((ObjectNode) cj.get("spec")).put("timeZone", "Europe/Berlin");
+    assertEquals(List.of(), BatchRules.CRON_JOB.validate(cj));
+  }
+
+  @Test
+  void cronJobHistoryLimitsAndDeadlineMayNotBeNegative() {
+    ObjectNode cj = yaml("metadata: {name: t}\nspec: {schedule: '@hourly', successfulJobsHistoryLimit: -1,"
+        + " failedJobsHistoryLimit: -2, startingDeadlineSeconds: -3, jobTemplate: {spec: {template: {spec:"
+        + " {restartPolicy: Never, containers: [{name: c, image: x}]}}}}}");
+    BatchRules.CRON_JOB.applyDefaults(cj);
+    assertEquals(List.of("spec.startingDeadlineSeconds", "spec.successfulJobsHistoryLimit",
+        "spec.failedJobsHistoryLimit"), fields(BatchRules.CRON_JOB.validate(cj)));
+  }
 }
