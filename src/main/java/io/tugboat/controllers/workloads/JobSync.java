@@ -280,7 +280,7 @@ public final class JobSync {
     if (running >= want) {
       return Optional.empty();
     }
-    Optional<Instant> backoffUntil = backoffUntil(owned, settings);
+    Optional<Instant> backoffUntil = backoffUntil(owned, spec.get("podFailurePolicy"), settings);
     if (backoffUntil.isPresent() && backoffUntil.get().isAfter(now)) {
       return backoffUntil;
     }
@@ -311,11 +311,14 @@ public final class JobSync {
   /**
    * Until when new pods wait after failures: the back-off for the failures since the last success among the
    * finished pods still there, from the last failure (Kubernetes keeps this record in memory; the pods are ours).
+   * Failures the pod failure policy ignores do not count.
    */
-  static Optional<Instant> backoffUntil(List<JsonNode> owned, JobSettings settings) {
+  static Optional<Instant> backoffUntil(List<JsonNode> owned, JsonNode policy, JobSettings settings) {
     List<JsonNode> finished = new ArrayList<>();
     for (JsonNode p : owned) {
-      if (JobTracking.outcome(p, false) != JobTracking.Outcome.NONE) {
+      boolean ignored = policy != null && JobFailurePolicy.match(policy, p)
+          .filter(m -> m.action() == JobFailurePolicy.Action.IGNORE).isPresent();
+      if (JobTracking.outcome(p, false) != JobTracking.Outcome.NONE && !ignored) {
         finished.add(p);
       }
     }
