@@ -11,7 +11,8 @@ import java.util.Optional;
  * {@code sleep SECONDS}, {@code true}, {@code false} and {@code exit N}, separated by {@code ;}, {@code &&} or
  * newlines, and that ends with {@code sleep}, {@code true}, {@code false} or {@code exit}, runs those steps and
  * exits (0 unless {@code exit N} or {@code false} says otherwise). Anything else keeps running until stopped, as
- * before: {@code sh -c "echo $MODE"} or {@code nginx} stay up.
+ * before: {@code sh -c "echo $MODE"} or {@code nginx} stay up. The Kubernetes docs' pi Job, {@code perl
+ * -Mbignum=bpi -wle 'print bpi(N)'}, prints pi to N digits and exits 0.
  */
 public record FakeScript(List<Step> steps) {
 
@@ -40,6 +41,11 @@ public record FakeScript(List<Step> steps) {
       return Optional.empty();
     }
     String first = argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
+    if (first.equals("perl") && argv.size() == 4 && argv.get(1).equals("-Mbignum=bpi") && argv.get(2).equals("-wle")
+        && argv.get(3).matches("print bpi\\(\\d{1,5}\\)")) {
+      int digits = Integer.parseInt(argv.get(3).replaceAll("\\D", ""));
+      return Optional.of(new FakeScript(List.of(new Echo(pi(digits)), new Exit(0))));
+    }
     String script;
     if ((first.equals("sh") || first.equals("bash") || first.equals("ash")) && argv.size() >= 3
         && argv.get(1).equals("-c")) {
@@ -77,6 +83,27 @@ public record FakeScript(List<Step> steps) {
       return Optional.empty();
     }
     return Optional.of(new FakeScript(steps));
+  }
+
+  /** Pi to {@code digits} significant digits (Machin's formula), as perl's {@code bpi(digits)} prints it. */
+  static String pi(int digits) {
+    java.math.MathContext mc = new java.math.MathContext(digits + 10);
+    java.math.BigDecimal pi = arctanInverse(5, mc).multiply(java.math.BigDecimal.valueOf(16))
+        .subtract(arctanInverse(239, mc).multiply(java.math.BigDecimal.valueOf(4)));
+    return pi.round(new java.math.MathContext(digits)).toPlainString();
+  }
+
+  private static java.math.BigDecimal arctanInverse(int x, java.math.MathContext mc) {
+    java.math.BigDecimal x2 = java.math.BigDecimal.valueOf((long) x * x);
+    java.math.BigDecimal term = java.math.BigDecimal.ONE.divide(java.math.BigDecimal.valueOf(x), mc);
+    java.math.BigDecimal sum = term;
+    java.math.BigDecimal epsilon = java.math.BigDecimal.ONE.movePointLeft(mc.getPrecision());
+    for (int n = 1; term.abs().compareTo(epsilon) > 0; n++) {
+      term = term.divide(x2, mc);
+      java.math.BigDecimal t = term.divide(java.math.BigDecimal.valueOf(2L * n + 1), mc);
+      sum = n % 2 == 1 ? sum.subtract(t) : sum.add(t);
+    }
+    return sum;
   }
 
   private static String unquote(String s) {

@@ -34,6 +34,18 @@ class FakeScriptTest {
   }
 
   @Test
+  void theDocsPiJobPrintsPi() {
+    FakeScript pi = FakeScript.parse(List.of("perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"), null).orElseThrow();
+    String digits = ((FakeScript.Echo) pi.steps().get(0)).text();
+    assertEquals(2001, digits.length());
+    assertTrue(digits.startsWith("3.14159265358979323846264338327950288419716939937510"), digits);
+    assertTrue(digits.endsWith("4780275901"), "digit 2000 rounded, as perl prints it");
+    String sixty = FakeScript.pi(60);
+    assertTrue(digits.startsWith(sixty.substring(0, 60)), "the same digits at any precision: " + sixty);
+    assertEquals(new FakeScript.Exit(0), pi.steps().get(1));
+  }
+
+  @Test
   void anythingElseKeepsRunning() {
     assertTrue(sh("echo prod").isEmpty(), "ends with an echo: a long-running container's start-up line");
     assertTrue(sh("env | grep APP").isEmpty());
