@@ -85,22 +85,26 @@ public record FakeScript(List<Step> steps) {
     return Optional.of(new FakeScript(steps));
   }
 
-  /** Pi to {@code digits} significant digits (Machin's formula), as perl's {@code bpi(digits)} prints it. */
+  /**
+   * Pi to {@code digits} significant digits, as perl's {@code bpi(digits)} prints it: Machin's formula in scaled
+   * integers (only divisions by small numbers, so 2,000 digits take milliseconds), then rounded.
+   */
   static String pi(int digits) {
-    java.math.MathContext mc = new java.math.MathContext(digits + 10);
-    java.math.BigDecimal pi = arctanInverse(5, mc).multiply(java.math.BigDecimal.valueOf(16))
-        .subtract(arctanInverse(239, mc).multiply(java.math.BigDecimal.valueOf(4)));
+    java.math.BigInteger unity = java.math.BigInteger.TEN.pow(digits + 10);
+    java.math.BigInteger scaled = arctanInverse(5, unity).multiply(java.math.BigInteger.valueOf(16))
+        .subtract(arctanInverse(239, unity).multiply(java.math.BigInteger.valueOf(4)));
+    java.math.BigDecimal pi = new java.math.BigDecimal(scaled, digits + 10);
     return pi.round(new java.math.MathContext(digits)).toPlainString();
   }
 
-  private static java.math.BigDecimal arctanInverse(int x, java.math.MathContext mc) {
-    java.math.BigDecimal x2 = java.math.BigDecimal.valueOf((long) x * x);
-    java.math.BigDecimal term = java.math.BigDecimal.ONE.divide(java.math.BigDecimal.valueOf(x), mc);
-    java.math.BigDecimal sum = term;
-    java.math.BigDecimal epsilon = java.math.BigDecimal.ONE.movePointLeft(mc.getPrecision());
-    for (int n = 1; term.abs().compareTo(epsilon) > 0; n++) {
-      term = term.divide(x2, mc);
-      java.math.BigDecimal t = term.divide(java.math.BigDecimal.valueOf(2L * n + 1), mc);
+  /** arctan(1/x) times {@code unity}. */
+  private static java.math.BigInteger arctanInverse(int x, java.math.BigInteger unity) {
+    java.math.BigInteger x2 = java.math.BigInteger.valueOf((long) x * x);
+    java.math.BigInteger term = unity.divide(java.math.BigInteger.valueOf(x));
+    java.math.BigInteger sum = term;
+    for (int n = 1; term.signum() != 0; n++) {
+      term = term.divide(x2);
+      java.math.BigInteger t = term.divide(java.math.BigInteger.valueOf(2L * n + 1));
       sum = n % 2 == 1 ? sum.subtract(t) : sum.add(t);
     }
     return sum;
