@@ -40,6 +40,7 @@ final class JobsPhase {
     Map<String, Long> createdAt = new java.util.concurrent.ConcurrentHashMap<>();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger errors = new AtomicInteger();
+    StringBuffer firstError = new StringBuffer();
     int clients = Math.min(opts.clients(), jobs);
     CountDownLatch done = new CountDownLatch(clients);
     long start = System.nanoTime();
@@ -57,12 +58,14 @@ final class JobsPhase {
             BenchClient.Reply r = client.post(collection, body);
             if (r.status() == 201) {
               createdAt.put(name, sent);
-            } else {
-              errors.incrementAndGet();
+            } else if (errors.getAndIncrement() == 0) {
+              firstError.append("HTTP ").append(r.status()).append(' ').append(r.text().replaceAll("\\s+", " "));
             }
           }
         } catch (Exception e) {
-          errors.incrementAndGet();
+          if (errors.getAndIncrement() == 0) {
+            firstError.append(e);
+          }
         } finally {
           done.countDown();
         }
@@ -111,6 +114,10 @@ final class JobsPhase {
     report.row("jobs", "create to Complete p50", Report.fmt(s.millis(0.50)) + " ms");
     report.row("jobs", "create to Complete p99", Report.fmt(s.millis(0.99)) + " ms");
     report.row("jobs", "create to Complete max", Report.fmt(s.maxMillis()) + " ms");
+    if (errors.get() > 0) {
+      report.row("jobs", "first create error", firstError.length() > 200 ? firstError.substring(0, 200) + "..."
+          : firstError.toString());
+    }
     for (String name : createdAt.keySet()) {
       client.delete(collection + "/" + name + "?propagationPolicy=Background");
     }
