@@ -10,7 +10,19 @@ import java.time.format.DateTimeParseException;
 /** The pods of a Job: how one is made from the template, and when a finished one finished. */
 public final class JobPods {
 
+  /** Annotation on an Indexed pod with backoffLimitPerIndex: failures of its index before it. */
+  public static final String INDEX_FAILURES = "batch.kubernetes.io/job-index-failure-count";
+
   private JobPods() {}
+
+  /** The failures of its index before this pod (its annotation; 0 without one). */
+  public static int indexFailures(JsonNode pod) {
+    try {
+      return Integer.parseInt(Json.text(pod.path("metadata").path("annotations").path(INDEX_FAILURES)));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
 
   /**
    * A new pod of {@code job}: the template with the controller reference and the tracking finalizer; for an
@@ -18,6 +30,11 @@ public final class JobPods {
    * JOB_COMPLETION_INDEX in every container, and hostname {@code <job>-<index>}.
    */
   public static ObjectNode pod(JsonNode job, int index) {
+    return pod(job, index, -1);
+  }
+
+  /** Likewise, with the index's failures so far as annotation when {@code indexFailures >= 0}. */
+  public static ObjectNode pod(JsonNode job, int index, int indexFailures) {
     ObjectNode pod = ReplicaSetSync.podFromTemplate(job);
     ObjectNode meta = Json.meta(pod);
     meta.withArray("finalizers").add(JobTracking.FINALIZER);
@@ -26,6 +43,9 @@ public final class JobPods {
       meta.put("generateName", name + "-" + index + "-");
       meta.with("annotations").put(JobSync.INDEX, Integer.toString(index));
       meta.with("labels").put(JobSync.INDEX, Integer.toString(index));
+      if (indexFailures >= 0) {
+        meta.with("annotations").put(INDEX_FAILURES, Integer.toString(indexFailures));
+      }
       ObjectNode spec = (ObjectNode) pod.get("spec");
       if (!spec.hasNonNull("hostname")) {
         spec.put("hostname", name + "-" + index);

@@ -116,6 +116,13 @@ public final class JobSync {
       if (failure.isEmpty() && !success) {
         if (t.failJob().isPresent()) {
           failure = Optional.of(new String[] {"PodFailurePolicy", t.failJob().get().message()});
+        } else if (spec.hasNonNull("maxFailedIndexes")
+            && t.failedIndexes().size() > spec.path("maxFailedIndexes").asInt()) {
+          failure = Optional.of(new String[] {"MaxFailedIndexesExceeded",
+              "Job has exceeded the specified maximal number of failed indexes"});
+        } else if (!t.failedIndexes().isEmpty()
+            && t.failedIndexes().size() + t.succeededIndexes().size() >= spec.path("completions").asInt()) {
+          failure = Optional.of(new String[] {"FailedIndexes", "Job has failed indexes"});
         } else if (pastBackoffLimit(spec, t.failed() + t.uncountedFailed().size(), active)) {
           failure = Optional.of(new String[] {"BackoffLimitExceeded", "Job has reached the specified backoff limit"});
         } else if (!suspend && spec.hasNonNull("activeDeadlineSeconds")) {
@@ -166,6 +173,9 @@ public final class JobSync {
     status.put("ready", ready);
     if ("Indexed".equals(Json.text(spec.path("completionMode")))) {
       status.put("completedIndexes", JobIndexes.format(t.succeededIndexes()));
+      if (spec.hasNonNull("backoffLimitPerIndex")) {
+        status.put("failedIndexes", JobIndexes.format(t.failedIndexes()));
+      }
     }
     ObjectNode uncounted = status.putObject("uncountedTerminatedPods");
     if (!t.uncountedSucceeded().isEmpty()) {
@@ -268,7 +278,7 @@ public final class JobSync {
     if (!spec.hasNonNull("completions")) {
       want = done > 0 ? 0 : parallelism;
     } else {
-      want = Math.max(0, Math.min(parallelism, spec.path("completions").asInt() - done));
+      want = Math.max(0, Math.min(parallelism, spec.path("completions").asInt() - done - t.failedIndexes().size()));
     }
     int running = active.size() + ("Failed".equals(Json.text(spec.path("podReplacementPolicy"))) ? terminating : 0);
     if (active.size() > want && !(done > 0 && !spec.hasNonNull("completions"))) {
@@ -292,6 +302,14 @@ public final class JobSync {
       return Optional.empty();
     }
     SortedSet<Integer> taken = new TreeSet<>(t.succeededIndexes());
+    taken.addAll(t.failedIndexes());
+    boolean perIndex = spec.hasNonNull("backoffLimitPerIndex");
+    java.util.Map<Integer, Integer> failures = new java.util.HashMap<>();
+    for (JsonNode p : owned) {
+      if (perIndex && JobTracking.outcome(p, true) == JobTracking.Outcome.FAILED) {
+        failures.merge(JobIndexes.of(p), JobPods.indexFailures(p) + 1, Math::max);
+      }
+    }
     for (JsonNode p : owned) {
       if (Pods.active(p) || (Owners.deleting(p) && JobTracking.outcome(p, true) == JobTracking.Outcome.NONE
           && "Failed".equals(Json.text(spec.path("podReplacementPolicy"))))) {
@@ -301,7 +319,7 @@ public final class JobSync {
     int completions = spec.path("completions").asInt();
     for (int i = 0; i < completions && toCreate > 0; i++) {
       if (!taken.contains(i)) {
-        out.add(create(JobPods.pod(job, i)));
+        out.add(create(JobPods.pod(job, i, perIndex ? failures.getOrDefault(i, 0) : -1)));
         toCreate--;
       }
     }

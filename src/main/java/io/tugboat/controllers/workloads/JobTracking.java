@@ -40,7 +40,7 @@ final class JobTracking {
    */
   record Result(int succeeded, int failed, Set<String> uncountedSucceeded, Set<String> uncountedFailed,
       List<ObjectNode> release, SortedSet<Integer> succeededIndexes, Optional<JobFailurePolicy.Match> failJob,
-      boolean settling) {}
+      boolean settling, SortedSet<Integer> failedIndexes) {}
 
   private JobTracking() {}
 
@@ -103,6 +103,10 @@ final class JobTracking {
     Set<String> oldFailed = uids(status.path("uncountedTerminatedPods").path("failed"));
     SortedSet<Integer> indexes = indexed ? JobIndexes.parse(Json.text(status.path("completedIndexes")), completions)
         : new TreeSet<>();
+    boolean perIndex = indexed && spec.hasNonNull("backoffLimitPerIndex");
+    long perIndexLimit = spec.path("backoffLimitPerIndex").asLong(0);
+    SortedSet<Integer> failedIndexes = perIndex
+        ? JobIndexes.parse(Json.text(status.path("failedIndexes")), completions) : new TreeSet<>();
     Map<String, JsonNode> byUid = new HashMap<>();
     for (JsonNode p : allPods) {
       byUid.put(Json.metaText(p, "uid"), p);
@@ -160,6 +164,12 @@ final class JobTracking {
         if (match.isPresent() && match.get().action() == JobFailurePolicy.Action.FAIL_JOB && failJob.isEmpty()) {
           failJob = match;
         }
+        int index = JobIndexes.of(pod);
+        boolean failIndex = match.isPresent() && match.get().action() == JobFailurePolicy.Action.FAIL_INDEX;
+        if (perIndex && index >= 0 && index < completions && (failIndex || JobPods.indexFailures(pod) + 1
+            > perIndexLimit)) {
+          failedIndexes.add(index);
+        }
         newFailed.add(uid);
         settling = true;
       }
@@ -167,7 +177,8 @@ final class JobTracking {
     if (indexed) {
       succeeded = indexes.size();
     }
-    return new Result(succeeded, failed, newSucceeded, newFailed, release, indexes, failJob, settling);
+    return new Result(succeeded, failed, newSucceeded, newFailed, release, indexes, failJob, settling,
+        failedIndexes);
   }
 
   private static Set<String> uids(JsonNode list) {

@@ -310,6 +310,42 @@ class JobSyncTest {
   }
 
   @Test
+  void backoffLimitPerIndexFailsOnlyThatIndex() {
+    job("per", "'completions':3,'parallelism':3,'completionMode':'Indexed','backoffLimitPerIndex':1");
+    settle();
+    JsonNode zero = active().stream().filter(p -> JobIndexes.of(p) == 0).findFirst().orElseThrow();
+    assertEquals("0", zero.path("metadata").path("annotations").path(JobPods.INDEX_FAILURES).asText());
+    finish(zero, 1);
+    world.now = world.now.plusSeconds(10);
+    settle();
+    JsonNode again = active().stream().filter(p -> JobIndexes.of(p) == 0).findFirst().orElseThrow();
+    assertEquals("1", again.path("metadata").path("annotations").path(JobPods.INDEX_FAILURES).asText());
+    finish(again, 1);
+    world.now = world.now.plusSeconds(60);
+    settle();
+    assertEquals("0", job().path("status").path("failedIndexes").asText());
+    assertEquals(List.of(1, 2), active().stream().map(JobIndexes::of).sorted().toList(), "index 0 not retried");
+    assertEquals("", condition("Failed"), "not before the other indexes have ended");
+    while (!active().isEmpty()) {
+      finish(active().get(0), 0);
+      settle();
+    }
+    assertEquals("1-2", job().path("status").path("completedIndexes").asText());
+    assertEquals("True FailedIndexes", condition("Failed"));
+  }
+
+  @Test
+  void maxFailedIndexesEndsTheJobEarly() {
+    job("few", "'completions':4,'parallelism':2,'completionMode':'Indexed','backoffLimitPerIndex':0,"
+        + "'maxFailedIndexes':0");
+    settle();
+    finish(active().get(0), 2);
+    settle();
+    assertEquals("True MaxFailedIndexesExceeded", condition("FailureTarget"));
+    assertEquals(0, active().size(), "the other index's pod is deleted");
+  }
+
+  @Test
   void indexRangesParseAndFormat() {
     assertEquals("0-2,4,7-8", JobIndexes.format(JobIndexes.parse("0-2,4,7,8", 10)));
     assertEquals("", JobIndexes.format(JobIndexes.parse("", 3)));
