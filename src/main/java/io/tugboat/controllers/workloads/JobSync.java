@@ -306,7 +306,9 @@ public final class JobSync {
     boolean perIndex = spec.hasNonNull("backoffLimitPerIndex");
     java.util.Map<Integer, Integer> failures = new java.util.HashMap<>();
     for (JsonNode p : owned) {
-      if (perIndex && JobTracking.outcome(p, true) == JobTracking.Outcome.FAILED) {
+      boolean ignored = spec.hasNonNull("podFailurePolicy") && JobFailurePolicy.match(spec.get("podFailurePolicy"), p)
+          .filter(m -> m.action() == JobFailurePolicy.Action.IGNORE).isPresent();
+      if (perIndex && !ignored && JobTracking.outcome(p, true) == JobTracking.Outcome.FAILED) {
         failures.merge(JobIndexes.of(p), JobPods.indexFailures(p) + 1, Math::max);
       }
     }
