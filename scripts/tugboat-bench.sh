@@ -172,12 +172,12 @@ cmd_bench() {
   local java_phases="" p want_heap=0 want_restart=0 want_startup=0
   for p in $(echo "$phases" | tr ',' ' '); do
     case "$p" in
-      creates | gets | list) java_phases="${java_phases:+$java_phases,}$p" ;;
+      creates | gets | list | jobs) java_phases="${java_phases:+$java_phases,}$p" ;;
       startup) java_phases="${java_phases:+$java_phases,}$p"; want_startup=1 ;;
       deployment) java_phases="${java_phases:+$java_phases,}$p" ;;
       heap) want_heap=1 ;;
       restart) want_restart=1 ;;
-      *) bad_usage "bench: unknown phase '$p'; phases are creates,gets,list,heap,restart,startup,deployment" ;;
+      *) bad_usage "bench: unknown phase '$p'; phases are creates,gets,list,heap,restart,startup,deployment,jobs" ;;
     esac
   done
   resolve_data_dir "$data" 0

@@ -23,11 +23,11 @@ public final class Bench {
   record Options(URI server, Path tokenFile, Path caFile, String namespace, Set<String> phases, int count,
       int clients, int dataBytes, double getSeconds, int listTimes, long seed, Duration timeout, Path markdown,
       Path results, Path report, Map<String, String> facts, int nodes, int pods, int startupPods,
-      double startupRate, int deploymentReplicas) {}
+      double startupRate, int deploymentReplicas, int jobs, int jobCompletions, int jobParallelism) {}
 
-  static final Set<String> PHASES = Set.of("creates", "gets", "list", "schedule", "startup", "deployment");
+  static final Set<String> PHASES = Set.of("creates", "gets", "list", "schedule", "startup", "deployment", "jobs");
   private static final List<String> ORDER = List.of("creates", "gets", "list", "schedule", "startup",
-      "deployment");
+      "deployment", "jobs");
 
   private static final String USAGE = """
       usage: java -cp tugboat.jar io.tugboat.bench.Bench --server URL --token-file F --ca-file F [options]
@@ -50,6 +50,9 @@ public final class Bench {
         --startup-pods N      pods the startup phase creates on real nodes (default 200)
         --startup-rate R      pods per second the startup phase creates (default 20)
         --deployment-replicas N  replicas of the deployment phase's Deployment (default 1000)
+        --jobs N              Jobs the jobs phase creates (default 100); their pods exit at once on hollow nodes
+        --job-completions N   completions of each Job (default 10)
+        --job-parallelism N   parallelism of each Job (default 10)
         --seed N              seed for payloads and the gets' choice of objects (default 1)
         --timeout-seconds S   per-request timeout (default 60)
         --fact NAME=VALUE     an extra fact for the report (repeatable)
@@ -99,34 +102,21 @@ public final class Bench {
     try {
       BenchClient client = BenchClient.create(opts.server(), opts.tokenFile(), opts.caFile(), opts.timeout(), io);
       Phases phases = new Phases(client, opts, report);
+      boolean namespaceMade = false;
       for (String phase : ordered(opts.phases())) {
         System.err.println("bench: " + phase + " (load " + Report.loadAverage() + ") ...");
+        if (!namespaceMade && !phase.equals("gets") && !phase.equals("list")) {
+          phases.createNamespace(); // fresh for the run: figures never mix runs
+          namespaceMade = true;
+        }
         switch (phase) {
-          case "creates" -> {
-            phases.createNamespace();
-            phases.creates();
-          }
+          case "creates" -> phases.creates();
           case "gets" -> phases.gets();
           case "list" -> phases.list();
-          case "schedule" -> {
-            if (!opts.phases().contains("creates")) {
-              phases.createNamespace();
-            }
-            new SchedulePhase(client, opts, report).run();
-          }
-          case "startup" -> {
-            if (!opts.phases().contains("creates") && !opts.phases().contains("schedule")) {
-              phases.createNamespace();
-            }
-            new PodStartupPhase(client, opts, report).run();
-          }
-          case "deployment" -> {
-            if (!opts.phases().contains("creates") && !opts.phases().contains("schedule")
-                && !opts.phases().contains("startup")) {
-              phases.createNamespace();
-            }
-            new DeploymentPhase(client, opts, report).run();
-          }
+          case "schedule" -> new SchedulePhase(client, opts, report).run();
+          case "startup" -> new PodStartupPhase(client, opts, report).run();
+          case "deployment" -> new DeploymentPhase(client, opts, report).run();
+          case "jobs" -> new JobsPhase(client, opts, report).run();
           default -> throw new IllegalStateException(phase);
         }
       }
@@ -188,7 +178,7 @@ public final class Bench {
     }
     Set<String> known = Set.of("server", "token-file", "ca-file", "phases", "namespace", "count", "clients",
         "data-bytes", "get-seconds", "list-times", "seed", "timeout-seconds", "results", "report", "markdown", "nodes",
-        "pods", "startup-pods", "startup-rate", "deployment-replicas");
+        "pods", "startup-pods", "startup-rate", "deployment-replicas", "jobs", "job-completions", "job-parallelism");
     for (String k : o.keySet()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown option --" + k);
@@ -197,7 +187,7 @@ public final class Bench {
     Path markdown = o.containsKey("markdown") ? Path.of(o.get("markdown")) : null;
     if (o.containsKey("report")) {
       return new Options(null, null, null, null, Set.of(), 0, 0, 0, 0, 0, 0, null, markdown, null,
-          Path.of(o.get("report")), facts, 0, 0, 0, 0, 0);
+          Path.of(o.get("report")), facts, 0, 0, 0, 0, 0, 0, 0, 0);
     }
     for (String required : List.of("server", "token-file", "ca-file")) {
       if (!o.containsKey(required)) {
@@ -211,7 +201,7 @@ public final class Bench {
       }
       if (!PHASES.contains(p.strip())) {
         throw new IllegalArgumentException(
-            "unknown phase '" + p + "'; phases are creates, gets, list, schedule, startup, deployment");
+            "unknown phase '" + p + "'; phases are creates, gets, list, schedule, startup, deployment, jobs");
       }
       phases.add(p.strip());
     }
@@ -223,7 +213,8 @@ public final class Bench {
         Duration.ofSeconds(positive(o, "timeout-seconds", 60)), markdown,
         o.containsKey("results") ? Path.of(o.get("results")) : null, null, facts, positive(o, "nodes", 100),
         positive(o, "pods", 1000), positive(o, "startup-pods", 200),
-        Double.parseDouble(o.getOrDefault("startup-rate", "20")), positive(o, "deployment-replicas", 1000));
+        Double.parseDouble(o.getOrDefault("startup-rate", "20")), positive(o, "deployment-replicas", 1000),
+        positive(o, "jobs", 100), positive(o, "job-completions", 10), positive(o, "job-parallelism", 10));
   }
 
   private static int positive(Map<String, String> o, String key, int dflt) {

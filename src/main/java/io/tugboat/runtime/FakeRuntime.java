@@ -29,6 +29,9 @@ import java.util.function.Consumer;
  * <p>Usage is simulated too: every running container reports a constant {@link #SIMULATED_CPU_NANOCORES} and
  * {@link #SIMULATED_MEMORY_BYTES}, so kubectl top shows something plausible and tests can predict it.
  *
+ * <p>A container whose command is a short script of {@code echo}, {@code sleep}, {@code exit N} ({@link
+ * FakeScript}, e.g. {@code sh -c 'echo done; exit 3'}) runs it and exits, so Jobs finish on hollow nodes.
+ *
  * <p>Streams are simulated by {@link FakeStreams}: logs are what {@link #appendLog} (or an exec of
  * {@code sh -c 'echo TEXT > /proc/1/fd/1'}) wrote, exec runs a few built-in commands, attach echoes stdin into
  * the log, port-forward echoes.
@@ -217,6 +220,10 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
       }
       fire(events);
       started.complete(null);
+      ContainerConfig config = configs.get(containerId);
+      if (config != null && !config.init()) {
+        FakeScript.parse(config.command(), config.args()).ifPresent(script -> runScript(containerId, script, 0));
+      }
     };
     if (startDelay.isZero() || startDelay.isNegative()) {
       run.run();
@@ -413,6 +420,38 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
       events.add(new Event(EventType.STOPPED, exited));
     }
     fire(events);
+  }
+
+  /** Runs a {@link FakeScript} from step {@code from}: log lines now, sleeps through the delayer, then the exit. */
+  private void runScript(String containerId, FakeScript script, int from) {
+    for (int i = from; i < script.steps().size(); i++) {
+      FakeScript.Step step = script.steps().get(i);
+      if (step instanceof FakeScript.Echo e) {
+        appendLog(containerId, e.text());
+      } else if (step instanceof FakeScript.Sleep s && !s.duration().isZero()) {
+        int next = i + 1;
+        delayer.after(s.duration(), () -> runScript(containerId, script, next));
+        return;
+      } else if (step instanceof FakeScript.Exit x) {
+        exitIfRunning(containerId, x.code());
+        return;
+      }
+    }
+    exitIfRunning(containerId, 0);
+  }
+
+  private void exitIfRunning(String containerId, int code) {
+    synchronized (this) {
+      ContainerStatus c = containers.get(containerId);
+      if (c == null || c.state() != ContainerState.RUNNING) {
+        return; // stopped or removed meanwhile
+      }
+    }
+    try {
+      exit(containerId, code);
+    } catch (RuntimeError e) {
+      // stopped between the check and the exit: nothing to finish
+    }
   }
 
   /** How many containers this runtime holds (any state). */

@@ -23,6 +23,8 @@ public final class Workloads {
     Consumer<ObjectKey> reconcile = initLoops(system, store, clock, settings);
     ClusterSingleton.get(system).init(SingletonActor.of(WorkloadDispatcher.create(store, reconcile, settings),
         "workload-dispatcher"));
+    ClusterSingleton.get(system).init(SingletonActor.of(JobPodJanitor.create(store, clock, settings.resyncPeriod()),
+        "job-pod-janitor"));
   }
 
   /** Starts sharding of every owner kind's loops; the result sends "reconcile" to the loop of a key. */
