@@ -81,6 +81,14 @@ final class HpaFixtures {
     return Map.of("n1", new NodeUsage("n1", at, WINDOW, NodeUsage.Usage.ZERO, pods));
   }
 
+  static JsonNode array(String s) {
+    try {
+      return Json.MAPPER.readTree(s.replace('\'', '"'));
+    } catch (Exception e) {
+      throw new IllegalArgumentException(s, e);
+    }
+  }
+
   static ObjectNode deployment(int replicas) {
     return json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web','namespace':'ns','uid':'d1',"
         + "'resourceVersion':'7'},'spec':{'replicas':" + replicas + ",'selector':{'matchLabels':{'app':'web'}}}}");
