@@ -72,10 +72,10 @@ class KubectlAutoscaleIT {
         "get", "hpa");
     assertTrue(Pattern.compile("(?m)^web\\s+Deployment/web\\s+cpu: 1%/50%\\s+1\\s+5\\s+1\\s+\\S+$").matcher(out)
         .find(), out);
-    assertEquals("50", cluster.kubectlOk("get", "hpa.v1.autoscaling", "web", "-o",
-        "jsonpath={.spec.targetCPUUtilizationPercentage}"));
-    assertEquals("1", cluster.kubectlOk("get", "hpa.v1.autoscaling", "web", "-o",
-        "jsonpath={.status.currentCPUUtilizationPercentage}"));
+    // The same object through autoscaling/v1, as older clients read it.
+    String v1 = cluster.kubectlOk("get", "--raw", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web");
+    assertTrue(v1.contains("\"targetCPUUtilizationPercentage\":50"), v1);
+    assertTrue(v1.contains("\"currentCPUUtilizationPercentage\":1"), v1);
   }
 
   @Test

@@ -61,6 +61,12 @@ final class MetricReplicas {
   static Outcome compute(JsonNode spec, int specReplicas, List<JsonNode> pods, Map<String, NodeUsage> usage,
       ReplicaCalculator.Params params, Instant now) {
     JsonNode metrics = spec.path("metrics");
+    if (metrics.isEmpty()) {
+      // Admission defaults an empty list to 80% CPU; an HPA stored before that has nothing to compute from.
+      String error = "no metrics specified";
+      return new Outcome(-1, "", List.of(), error, new Condition("ScalingActive", "False", "InvalidMetricSourceType",
+          "the HPA was unable to compute the replica count: " + error), List.of());
+    }
     List<ObjectNode> statuses = new ArrayList<>();
     List<Event> events = new ArrayList<>();
     int replicas = 0;
