@@ -186,15 +186,21 @@ public final class HorizontalPodAutoscaling {
       phase = Phase.WRITING;
       pending = 1; // the pass itself, so writes answered at once do not end it early
       Set<String> seen = new HashSet<>();
-      for (WatchCache.Entry e : cache.list(HPAS.storageKey(), null, x -> true, null, 0).items()) {
-        JsonNode hpa = e.object();
-        if (!Json.metaText(hpa, "deletionTimestamp").isEmpty()) {
-          continue;
-        }
+      java.util.function.Function<ObjectKey, Optional<JsonNode>> objects =
+          key -> cache.get(key).map(x -> (JsonNode) x.object());
+      List<JsonNode> hpas = cache.list(HPAS.storageKey(), null, x -> true, null, 0).items().stream()
+          .map(x -> (JsonNode) x.object()).filter(h -> Json.metaText(h, "deletionTimestamp").isEmpty()).toList();
+      Map<String, LabelSelector> selectors = new java.util.TreeMap<>();
+      for (JsonNode hpa : hpas) {
+        HpaSync.targetSelector(hpa, objects).ifPresent(s -> selectors.put(Json.metaText(hpa, "namespace") + "/"
+            + Json.metaText(hpa, "name"), s));
+      }
+      for (JsonNode hpa : hpas) {
         String uid = Json.metaText(hpa, "uid");
         seen.add(uid);
-        Decision d = HpaSync.sync(hpa, key -> cache.get(key).map(x -> (JsonNode) x.object()), this::pods, nodes,
-            histories.getOrDefault(uid, History.EMPTY), settings.sync(), now);
+        String namespace = Json.metaText(hpa, "namespace");
+        Decision d = HpaSync.sync(hpa, objects, this::pods, selected -> selecting(selectors, namespace, selected),
+            nodes, histories.getOrDefault(uid, History.EMPTY), settings.sync(), now);
         if (d.scaleTo() == null) {
           histories.put(uid, d.history());
           finish(hpa, d.status(), d.events(), now);
@@ -206,6 +212,19 @@ public final class HorizontalPodAutoscaling {
       histories.keySet().retainAll(seen);
       recorded.keySet().removeIf(k -> !seen.contains(k.hpaUid()));
       done();
+    }
+
+    /** The HPAs of the namespace whose targets select any of these pods, by "namespace/name" in order. */
+    private static List<String> selecting(Map<String, LabelSelector> selectors, String namespace,
+        List<JsonNode> pods) {
+      List<String> names = new ArrayList<>();
+      selectors.forEach((name, selector) -> {
+        if (name.startsWith(namespace + "/") && pods.stream().anyMatch(p -> selector.matches(p.path("metadata")
+            .path("labels")))) {
+          names.add(name);
+        }
+      });
+      return names;
     }
 
     private List<JsonNode> pods(String namespace, LabelSelector selector) {

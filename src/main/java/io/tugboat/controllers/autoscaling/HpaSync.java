@@ -66,6 +66,16 @@ final class HpaSync {
   static Decision sync(JsonNode hpa, Function<ObjectKey, Optional<JsonNode>> objects,
       BiFunction<String, LabelSelector, List<JsonNode>> pods, Map<String, NodeUsage> usage, History history,
       Settings settings, Instant now) {
+    return sync(hpa, objects, pods, selected -> List.of(), usage, history, settings, now);
+  }
+
+  /**
+   * Likewise, where {@code selecting} names ("namespace/name", sorted) the HPAs whose targets select any of the
+   * given pods: pods under more than one HPA are left alone (AmbiguousSelector), as Kubernetes does.
+   */
+  static Decision sync(JsonNode hpa, Function<ObjectKey, Optional<JsonNode>> objects,
+      BiFunction<String, LabelSelector, List<JsonNode>> pods, Function<List<JsonNode>, List<String>> selecting,
+      Map<String, NodeUsage> usage, History history, Settings settings, Instant now) {
     JsonNode spec = hpa.path("spec");
     String namespace = Json.metaText(hpa, "namespace");
     ObjectNode status = hpa.path("status").isObject() ? hpa.path("status").deepCopy() : Json.object();
@@ -118,8 +128,16 @@ final class HpaSync {
       } else {
         parsed = LabelSelector.parse(selector);
       }
+      List<JsonNode> selected = parsed == null ? List.of() : pods.apply(namespace, parsed);
+      List<String> controlling = parsed == null ? List.of() : selecting.apply(selected);
+      if (controlling.size() > 1) {
+        selectorError = "pods by selector " + selector + " are controlled by multiple HPAs: ["
+            + String.join(" ", controlling) + "]";
+        events.add(new Event("Warning", "AmbiguousSelector", selectorError));
+        setCondition(status, new Condition("ScalingActive", "False", "AmbiguousSelector", selectorError), now);
+      }
       MetricReplicas.Outcome outcome = selectorError != null ? null : MetricReplicas.compute(spec, current,
-          pods.apply(namespace, parsed), usage, settings.calculator(), now);
+          selected, usage, settings.calculator(), now);
       if (outcome != null) {
         events.addAll(outcome.events());
         metricStatuses = outcome.statuses();
@@ -173,6 +191,14 @@ final class HpaSync {
   static Event rescaleFailedEvent(Decision d, String error) {
     return new Event("Warning", "FailedRescale", "New size: " + d.scaleTo() + "; reason: " + d.reason()
         + "; error: " + error);
+  }
+
+  /** The selector of the pods an HPA's target runs, if its target is there and has one. */
+  static Optional<LabelSelector> targetSelector(JsonNode hpa, Function<ObjectKey, Optional<JsonNode>> objects) {
+    JsonNode ref = hpa.path("spec").path("scaleTargetRef");
+    return targetType(Json.text(ref.path("apiVersion")), Json.text(ref.path("kind")))
+        .flatMap(t -> objects.apply(ObjectKey.of(t, Json.metaText(hpa, "namespace"), Json.text(ref.path("name")))))
+        .map(Scale::selector).filter(s -> !s.isEmpty()).map(LabelSelector::parse);
   }
 
   /** The scalable resource a scaleTargetRef names; without apiVersion, any scalable kind of that name. */

@@ -161,4 +161,18 @@ class HpaSyncTest {
         + "'averageValue':'52428800'}}}]"), d.status().path("currentMetrics"));
     assertEquals("New size: 4; reason: memory resource above target", d.events().get(0).message());
   }
+
+  @Test
+  void podsUnderTwoHpasAreLeftAloneAsAmbiguous() {
+    Decision d = HpaSync.sync(hpa(1, 10), k -> Optional.of(deployment(2)), (ns, s) -> PODS,
+        selected -> List.of("ns/other", "ns/web"), usage(NOW, Map.of("a", 200L, "b", 200L)), History.EMPTY, SETTINGS,
+        NOW);
+    assertNull(d.scaleTo());
+    String error = "pods by selector app=web are controlled by multiple HPAs: [ns/other ns/web]";
+    assertEquals(List.of(new Event("Warning", "AmbiguousSelector", error),
+        new Event("Warning", "FailedComputeMetricsReplicas", error)), d.events());
+    assertEquals("AmbiguousSelector", condition(d.status(), "ScalingActive").path("reason").asText());
+    assertEquals(Optional.of("app=web"), HpaSync.targetSelector(hpa(1, 10), k -> Optional.of(deployment(2)))
+        .map(Object::toString));
+  }
 }
