@@ -64,6 +64,8 @@ final class TestServer implements AutoCloseable {
     settings.put("tugboat.node.enabled", false);
     // No workload controllers either: API tests see Deployments and ReplicaSets exactly as they wrote them.
     settings.put("tugboat.workloads.enabled", false);
+    // Nor the autoscaler: HPAs keep the status the tests wrote, and their targets their replicas.
+    settings.put("tugboat.hpa.enabled", false);
     settings.put("akka.loglevel", "WARNING");
     settings.putAll(overrides);
     Config config = ConfigFactory.load(ConfigFactory.parseMap(settings)
