@@ -146,7 +146,7 @@ final class HpaSync {
       if (outcome == null || outcome.replicas() == -1) {
         String error = outcome == null ? selectorError : outcome.error();
         events.add(new Event("Warning", "FailedComputeMetricsReplicas", error));
-        setStatus(status, current, status.path("desiredReplicas").asInt(current), metricStatuses, null);
+        setStatus(status, current, status.path("desiredReplicas").asInt(0), metricStatuses, null);
         return new Decision(targetKey, null, current, withGeneration(status, hpa), events, h, h, null, "");
       }
       desired = Math.max(0, outcome.replicas());
@@ -169,7 +169,7 @@ final class HpaSync {
       return new Decision(targetKey, null, current, withGeneration(status, hpa), events, h, h, null, reason);
     }
     ObjectNode failed = status.deepCopy();
-    setStatus(failed, current, failed.path("desiredReplicas").asInt(current), metricStatuses, null);
+    setStatus(failed, current, failed.path("desiredReplicas").asInt(0), metricStatuses, null);
     setCondition(status, new Condition("AbleToScale", "True", "SucceededRescale",
         "the HPA controller was able to update the target scale to " + desired), now);
     setStatus(status, current, desired, metricStatuses, now);
