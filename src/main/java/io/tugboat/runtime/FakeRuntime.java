@@ -290,7 +290,7 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
         // cores × nanoseconds: 1m over one second is 1e6 core-nanoseconds; no overflow for ~290 years at 1m.
         long cumulative = runningNanos / 1_000_000_000L * SIMULATED_CPU_NANOCORES
             + runningNanos % 1_000_000_000L * SIMULATED_CPU_NANOCORES / 1_000_000_000L;
-        long[] set = usage.get(c.id());
+        long[] set = usage.of(c.id());
         long cpu = set == null ? SIMULATED_CPU_NANOCORES : set[0];
         if (set != null) {
           // The rate the test set, as if the container had always run at it (enough for a simulation).
@@ -332,8 +332,8 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
   @Override
   public ExecSession exec(String containerId, List<String> command, boolean stdin, boolean tty) {
     ContainerStatus c = running(containerId);
-    if (!command.isEmpty() && command.get(0).equals(USAGE_COMMAND)) {
-      return setUsage(c, command);
+    if (!command.isEmpty() && command.get(0).equals(FakeUsage.COMMAND)) {
+      return usage.exec(c.id(), command);
     }
     ExecScript script = execScript;
     if (script != null) {
@@ -348,56 +348,6 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
       hostname = sandbox == null ? c.name() : sandbox.status().name();
     }
     return streams.exec(containerId, hostname, command, tty);
-  }
-
-  /** The exec command that sets a container's simulated usage: {@code tugboat-usage CPU MEMORY}. */
-  public static final String USAGE_COMMAND = "tugboat-usage";
-
-  private ExecSession setUsage(ContainerStatus c, List<String> command) {
-    int code = 0;
-    String output;
-    try {
-      if (command.size() != 3) {
-        throw new IllegalArgumentException("usage: tugboat-usage CPU MEMORY (such as 300m 64Mi)");
-      }
-      setUsage(c.id(), cpuNanoCores(command.get(1)), bytes(command.get(2)));
-      output = "";
-    } catch (IllegalArgumentException e) {
-      code = 2;
-      output = e.getMessage() + "\n";
-    }
-    return new ExecSession(akka.stream.javadsl.Source.single(akka.util.ByteString.fromString(output)),
-        akka.stream.javadsl.Source.empty(), akka.stream.javadsl.Sink.ignore(), akka.stream.javadsl.Sink.ignore(),
-        CompletableFuture.completedFuture(code));
-  }
-
-  /** CPU "300m", "2" or "1.5" (cores) in nanocores. */
-  static long cpuNanoCores(String cpu) {
-    try {
-      java.math.BigDecimal cores = cpu.endsWith("m")
-          ? new java.math.BigDecimal(cpu.substring(0, cpu.length() - 1)).movePointLeft(3)
-          : new java.math.BigDecimal(cpu);
-      return cores.movePointRight(9).longValueExact();
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("invalid CPU quantity: " + cpu);
-    }
-  }
-
-  /** Memory "64Mi", "1Gi", "512Ki", "100M", "4096" in bytes. */
-  static long bytes(String memory) {
-    String[] suffixes = {"Ki", "Mi", "Gi", "k", "M", "G"};
-    long[] factors = {1L << 10, 1L << 20, 1L << 30, 1_000, 1_000_000, 1_000_000_000};
-    try {
-      for (int i = 0; i < suffixes.length; i++) {
-        if (memory.endsWith(suffixes[i])) {
-          return Math.multiplyExact(Long.parseLong(memory.substring(0, memory.length() - suffixes[i].length())),
-              factors[i]);
-        }
-      }
-      return Long.parseLong(memory);
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("invalid memory quantity: " + memory);
-    }
   }
 
   /** The running container's "main process": its log from now on; stdin, when given, is echoed into the log. */
@@ -583,11 +533,11 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
     this.execScript = script;
   }
 
-  private final Map<String, long[]> usage = new java.util.concurrent.ConcurrentHashMap<>();
+  private final FakeUsage usage = new FakeUsage();
 
   /** The container reports this usage from now on (CPU in nanocores, memory working set in bytes). */
   public void setUsage(String containerId, long cpuNanoCores, long memoryBytes) {
-    usage.put(containerId, new long[] {cpuNanoCores, memoryBytes});
+    usage.set(containerId, cpuNanoCores, memoryBytes);
   }
 
   /** Makes a running container exit on its own with this code and reason (OOMKilled, Error ...). */

@@ -187,9 +187,9 @@ class FakeRuntimeTest {
 
     assertEquals(2, await(rt.exec(side, List.of("tugboat-usage", "lots", "1Gi"), false, false).exitCode()));
     assertEquals(2, await(rt.exec(side, List.of("tugboat-usage", "300m"), false, false).exitCode()));
-    assertEquals(300_000_000, FakeRuntime.cpuNanoCores("300m"));
-    assertEquals(512L << 10, FakeRuntime.bytes("512Ki"));
-    assertEquals(100_000_000, FakeRuntime.bytes("100M"));
+    assertEquals(300_000_000, FakeUsage.cpuNanoCores("300m"));
+    assertEquals(512L << 10, FakeUsage.bytes("512Ki"));
+    assertEquals(100_000_000, FakeUsage.bytes("100M"));
 
     await(rt.removePodSandbox(sb));
     String again = await(rt.createContainer(await(rt.runPodSandbox(sandbox("u2"))), container("app", false)));
