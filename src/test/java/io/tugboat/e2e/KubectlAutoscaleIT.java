@@ -90,6 +90,9 @@ class KubectlAutoscaleIT {
     assertTrue(describe.contains("New size: 4; reason: cpu resource utilization (percentage of request) above target"),
         describe);
     assertTrue(describe.contains("SuccessfulRescale"), describe);
+    // kubectl's own rendering of currentMetrics: utilization, the average value, the target.
+    assertTrue(Pattern.compile("resource cpu on pods\\s+\\(as a percentage of request\\):\\s+\\d+% \\(\\d+m\\) / 50%")
+        .matcher(describe).find(), describe);
     cluster.awaitKubectl(DEADLINE, o -> o.strip().equals("4"), "4 pods ready", "get", "deployment", "web", "-o",
         "jsonpath={.status.readyReplicas}");
   }
