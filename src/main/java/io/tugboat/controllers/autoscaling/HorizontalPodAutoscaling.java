@@ -104,11 +104,13 @@ public final class HorizontalPodAutoscaling {
   /** The controller over this node's store, reading usage from {@code usage} and time from {@code clock}. */
   public static Behavior<Command> create(ObjectStore store, HpaSettings settings,
       Supplier<CompletionStage<Map<String, NodeUsage>>> usage, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+    // A failure restarts the controller (forgetting its histories) rather than stopping the singleton for good.
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.pipeToSelf(store.cache().ready(), (rv, e) -> Tick.INSTANCE);
       timers.startTimerWithFixedDelay(TIMER, Tick.INSTANCE, settings.syncPeriod());
       return new Controller(ctx, store, settings, usage, clock).behavior();
-    }));
+    }))).onFailure(Exception.class, akka.actor.typed.SupervisorStrategy.restartWithBackoff(
+        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2));
   }
 
   /** The controller's state, touched only by its actor. */
@@ -192,15 +194,26 @@ public final class HorizontalPodAutoscaling {
           .map(x -> (JsonNode) x.object()).filter(h -> Json.metaText(h, "deletionTimestamp").isEmpty()).toList();
       Map<String, LabelSelector> selectors = new java.util.TreeMap<>();
       for (JsonNode hpa : hpas) {
-        HpaSync.targetSelector(hpa, objects).ifPresent(s -> selectors.put(Json.metaText(hpa, "namespace") + "/"
-            + Json.metaText(hpa, "name"), s));
+        try {
+          HpaSync.targetSelector(hpa, objects).ifPresent(s -> selectors.put(Json.metaText(hpa, "namespace") + "/"
+              + Json.metaText(hpa, "name"), s));
+        } catch (IllegalArgumentException e) {
+          // A selector that does not parse: the HPA's own step reports it.
+        }
       }
       for (JsonNode hpa : hpas) {
         String uid = Json.metaText(hpa, "uid");
         seen.add(uid);
         String namespace = Json.metaText(hpa, "namespace");
-        Decision d = HpaSync.sync(hpa, objects, this::pods, selected -> selecting(selectors, namespace, selected),
-            nodes, histories.getOrDefault(uid, History.EMPTY), settings.sync(), now);
+        Decision d;
+        try {
+          d = HpaSync.sync(hpa, objects, this::pods, selected -> selecting(selectors, namespace, selected), nodes,
+              histories.getOrDefault(uid, History.EMPTY), settings.sync(), now);
+        } catch (RuntimeException e) {
+          // One HPA the step cannot handle must not stop the others (nor the singleton).
+          ctx.getLog().error("HPA {}/{} could not be reconciled", namespace, Json.metaText(hpa, "name"), e);
+          continue;
+        }
         if (d.scaleTo() == null) {
           histories.put(uid, d.history());
           finish(hpa, d.status(), d.events(), now);

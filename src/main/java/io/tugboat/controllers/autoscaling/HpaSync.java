@@ -126,7 +126,14 @@ final class HpaSync {
         setCondition(status, new Condition("ScalingActive", "False", "InvalidSelector",
             "the HPA target's scale is missing a selector"), now);
       } else {
-        parsed = LabelSelector.parse(selector);
+        try {
+          parsed = LabelSelector.parse(selector);
+        } catch (IllegalArgumentException e) {
+          selectorError = "couldn't convert selector into a corresponding internal selector object: "
+              + e.getMessage();
+          events.add(new Event("Warning", "InvalidSelector", selectorError));
+          setCondition(status, new Condition("ScalingActive", "False", "InvalidSelector", selectorError), now);
+        }
       }
       List<JsonNode> selected = parsed == null ? List.of() : pods.apply(namespace, parsed);
       List<String> controlling = parsed == null ? List.of() : selecting.apply(selected);
