@@ -175,4 +175,19 @@ class HpaSyncTest {
     assertEquals(Optional.of("app=web"), HpaSync.targetSelector(hpa(1, 10), k -> Optional.of(deployment(2)))
         .map(Object::toString));
   }
+
+  @Test
+  void replicationControllersAndStatefulSetsScaleThroughTheirSelectors() {
+    ObjectNode rcHpa = hpa(1, 10);
+    ((ObjectNode) rcHpa.path("spec").path("scaleTargetRef")).put("apiVersion", "v1")
+        .put("kind", "ReplicationController");
+    JsonNode rc = json("{'apiVersion':'v1','kind':'ReplicationController','metadata':{'name':'web','namespace':'ns'},"
+        + "'spec':{'replicas':2,'selector':{'app':'web'}}}");
+    assertEquals(4, sync(rcHpa, rc, usage(NOW, Map.of("a", 200L, "b", 200L)), History.EMPTY).scaleTo());
+    ObjectNode stsHpa = hpa(1, 10);
+    ((ObjectNode) stsHpa.path("spec").path("scaleTargetRef")).put("kind", "StatefulSet");
+    JsonNode sts = json("{'apiVersion':'apps/v1','kind':'StatefulSet','metadata':{'name':'web','namespace':'ns'},"
+        + "'spec':{'replicas':2,'selector':{'matchExpressions':[{'key':'app','operator':'In','values':['web']}]}}}");
+    assertEquals(4, sync(stsHpa, sts, usage(NOW, Map.of("a", 200L, "b", 200L)), History.EMPTY).scaleTo());
+  }
 }
