@@ -15,6 +15,7 @@ import io.tugboat.audit.AuditLog;
 import io.tugboat.controllers.Bootstrap;
 import io.tugboat.controllers.NamespaceLifecycle;
 import io.tugboat.controllers.NodeLifecycle;
+import io.tugboat.controllers.autoscaling.HorizontalPodAutoscaling;
 import io.tugboat.controllers.gc.GarbageCollector;
 import io.tugboat.controllers.workloads.Workloads;
 import io.tugboat.scheduler.Scheduler;
@@ -140,6 +141,7 @@ public final class Main {
         Workloads.init(system, store, java.time.Clock.systemUTC());
       }
       io.tugboat.controllers.cronjob.CronJobController.init(system, store, java.time.Clock.systemUTC());
+      HorizontalPodAutoscaling.init(system, store);
       ClusterSingleton.get(system).init(SingletonActor.of(GarbageCollector.create(store, java.time.Clock.systemUTC()),
           "garbage-collector"));
       ClusterSingleton.get(system).init(SingletonActor.of(Scheduler.create(store, SchedulerSettings.create(config)), "scheduler"));

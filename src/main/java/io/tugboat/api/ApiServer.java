@@ -26,6 +26,7 @@ import io.tugboat.audit.AuditLog;
 import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
 import io.tugboat.model.Json;
+import io.tugboat.node.ClusterUsage;
 import io.tugboat.store.Futures;
 import io.tugboat.store.ObjectStore;
 import java.io.InputStream;

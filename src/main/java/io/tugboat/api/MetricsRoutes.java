@@ -11,6 +11,8 @@ import io.tugboat.model.Json;
 import io.tugboat.model.Quantity;
 import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
+import io.tugboat.node.ClusterUsage;
+import io.tugboat.node.ClusterUsage.PodOnNode;
 import io.tugboat.node.NodeUsage;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.WatchCache;
@@ -146,18 +148,10 @@ final class MetricsRoutes {
     return list;
   }
 
-  private record PodOnNode(NodeUsage.PodUsage usage, NodeUsage node) {}
-
   /** The usage its node's agent last measured for this pod (this incarnation of it: same uid). */
   private static Optional<PodOnNode> podUsage(JsonNode pod, Map<String, NodeUsage> usage) {
-    String nodeName = Json.text(pod.path("spec").path("nodeName"));
-    NodeUsage node = nodeName.isEmpty() ? null : usage.get(nodeName);
-    if (node == null) {
-      return Optional.empty();
-    }
-    String uid = Json.metaText(pod, "uid");
-    return node.pod(Json.metaText(pod, "namespace"), Json.metaText(pod, "name"))
-        .filter(p -> p.uid().equals(uid)).map(p -> new PodOnNode(p, node));
+    return ClusterUsage.pod(usage, Json.text(pod.path("spec").path("nodeName")), Json.metaText(pod, "namespace"),
+        Json.metaText(pod, "name"), Json.metaText(pod, "uid"));
   }
 
   private static Selection selection(ResourceType type, Query query) {

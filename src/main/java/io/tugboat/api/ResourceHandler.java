@@ -9,7 +9,6 @@ import io.tugboat.model.ApiException;
 import io.tugboat.model.Conversion;
 import io.tugboat.model.StrictDecoder;
 import io.tugboat.model.Json;
-import io.tugboat.model.LabelSelector;
 import io.tugboat.model.PatchType;
 import io.tugboat.model.Patches;
 import io.tugboat.model.ResourceRegistry;
@@ -348,27 +347,7 @@ final class ResourceHandler {
 
   /** The autoscaling/v1 Scale view of a scalable object. */
   static ObjectNode scale(JsonNode obj) {
-    ObjectNode s = Json.object();
-    s.put("kind", "Scale");
-    s.put("apiVersion", "autoscaling/v1");
-    ObjectNode meta = s.putObject("metadata");
-    for (String f : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
-      if (obj.path("metadata").has(f)) {
-        meta.set(f, obj.path("metadata").get(f));
-      }
-    }
-    s.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(1));
-    ObjectNode status = s.putObject("status");
-    status.put("replicas", obj.path("status").path("replicas").asInt(0));
-    JsonNode sel = obj.path("spec").path("selector");
-    if (sel.isObject() && (sel.has("matchLabels") || sel.has("matchExpressions"))) {
-      status.put("selector", LabelSelector.fromJson(sel).toString());
-    } else if (sel.isObject()) {
-      List<String> parts = new ArrayList<>();
-      sel.fields().forEachRemaining(f -> parts.add(f.getKey() + "=" + f.getValue().asText()));
-      status.put("selector", String.join(",", parts));
-    }
-    return s;
+    return io.tugboat.model.Scale.of(obj);
   }
 
   /** The body as an object whose apiVersion and kind (when given) match the URL. */

@@ -118,4 +118,24 @@ public final class Quantity {
     }
     return n + BINARY[i];
   }
+
+  private static final String[] DECIMAL_FROM_MILLI = {"m", "", "k", "M", "G", "T", "P", "E"};
+
+  /**
+   * A count of thousandths in canonical decimal form, as Kubernetes writes {@code NewMilliQuantity(v, DecimalSI)}:
+   * the largest suffix that keeps the number whole. 250 is "250m", 2000 is "2", 4194304000 is "4194304",
+   * 5000000000 is "5M".
+   */
+  public static String formatMilli(long milli) {
+    if (milli == 0) {
+      return "0";
+    }
+    long n = milli;
+    int i = 0;
+    while (i < DECIMAL_FROM_MILLI.length - 1 && n % 1000 == 0) {
+      n /= 1000;
+      i++;
+    }
+    return n + DECIMAL_FROM_MILLI[i];
+  }
 }

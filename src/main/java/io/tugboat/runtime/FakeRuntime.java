@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * thread of its own: delays go through the injected {@link Delayer}, times come from the injected clock.
  *
  * <p>Usage is simulated too: every running container reports a constant {@link #SIMULATED_CPU_NANOCORES} and
- * {@link #SIMULATED_MEMORY_BYTES}, so kubectl top shows something plausible and tests can predict it.
+ * {@link #SIMULATED_MEMORY_BYTES}, so kubectl top shows something plausible and tests can predict it, unless a
+ * test set it ({@link #setUsage}, or across JVMs an exec of {@code tugboat-usage CPU MEMORY}, such as
+ * {@code kubectl exec POD -- tugboat-usage 300m 64Mi}): the load the horizontal pod autoscaler reacts to.
  *
  * <p>A container whose command is a short script of {@code echo}, {@code sleep}, {@code exit N} ({@link
  * FakeScript}, e.g. {@code sh -c 'echo done; exit 3'}) runs it and exits, so Jobs finish on hollow nodes.
@@ -130,6 +132,7 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
         stopLocked(c, events);
         ContainerStatus gone = containers.remove(c);
         configs.remove(c);
+        usage.remove(c);
         events.add(new Event(EventType.DELETED, gone));
       }
       String ip = sandbox.status().ip();
@@ -294,7 +297,13 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
         // cores × nanoseconds: 1m over one second is 1e6 core-nanoseconds; no overflow for ~290 years at 1m.
         long cumulative = runningNanos / 1_000_000_000L * SIMULATED_CPU_NANOCORES
             + runningNanos % 1_000_000_000L * SIMULATED_CPU_NANOCORES / 1_000_000_000L;
-        stats.add(new ContainerStats(c.id(), now, SIMULATED_CPU_NANOCORES, cumulative, SIMULATED_MEMORY_BYTES));
+        long[] set = usage.of(c.id());
+        long cpu = set == null ? SIMULATED_CPU_NANOCORES : set[0];
+        if (set != null) {
+          // The rate the test set, as if the container had always run at it (enough for a simulation).
+          cumulative = runningNanos / 1_000_000_000L * cpu + runningNanos % 1_000_000_000L * cpu / 1_000_000_000L;
+        }
+        stats.add(new ContainerStats(c.id(), now, cpu, cumulative, set == null ? SIMULATED_MEMORY_BYTES : set[1]));
       }
     }
     return CompletableFuture.completedFuture(stats);
@@ -330,6 +339,9 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
   @Override
   public ExecSession exec(String containerId, List<String> command, boolean stdin, boolean tty) {
     ContainerStatus c = running(containerId);
+    if (!command.isEmpty() && command.get(0).equals(FakeUsage.COMMAND)) {
+      return usage.exec(c.id(), command);
+    }
     ExecScript script = execScript;
     if (script != null) {
       ExecResult r = script.run(c, command);
@@ -558,6 +570,13 @@ public final class FakeRuntime implements ContainerRuntime, ImagePresence {
   /** How exec calls are answered from now on (by default: the built-in commands; null restores them). */
   public void scriptExec(ExecScript script) {
     this.execScript = script;
+  }
+
+  private final FakeUsage usage = new FakeUsage();
+
+  /** The container reports this usage from now on (CPU in nanocores, memory working set in bytes). */
+  public void setUsage(String containerId, long cpuNanoCores, long memoryBytes) {
+    usage.set(containerId, cpuNanoCores, memoryBytes);
   }
 
   /** Makes a running container exit on its own with this code and reason (OOMKilled, Error ...). */

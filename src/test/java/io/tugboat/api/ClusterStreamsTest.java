@@ -21,6 +21,7 @@ import com.typesafe.config.ConfigFactory;
 import io.tugboat.api.streaming.ClusterContainerStreams;
 import io.tugboat.api.streaming.PodRef;
 import io.tugboat.model.ApiException;
+import io.tugboat.node.ClusterUsage;
 import io.tugboat.node.MetricsRegistry;
 import io.tugboat.node.NodeUsage;
 import io.tugboat.node.PodStreamServer;

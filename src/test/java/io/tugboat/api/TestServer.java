@@ -65,6 +65,8 @@ final class TestServer implements AutoCloseable {
     // No workload controllers either: API tests see Deployments and ReplicaSets exactly as they wrote them.
     settings.put("tugboat.workloads.enabled", false);
     settings.put("tugboat.cronjob.enabled", false);
+    // Nor the autoscaler: HPAs keep the status the tests wrote, and their targets their replicas.
+    settings.put("tugboat.hpa.enabled", false);
     settings.put("akka.loglevel", "WARNING");
     settings.putAll(overrides);
     Config config = ConfigFactory.load(ConfigFactory.parseMap(settings)

@@ -78,14 +78,14 @@ public final class StoreNode implements AutoCloseable {
   }
 
   /** A clock tests move by hand. */
-  static final class MovableClock extends Clock {
+  public static final class MovableClock extends Clock {
     private final AtomicReference<Instant> now;
 
-    MovableClock(Instant start) {
+    public MovableClock(Instant start) {
       now = new AtomicReference<>(start);
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
       now.updateAndGet(t -> t.plus(d));
     }
 

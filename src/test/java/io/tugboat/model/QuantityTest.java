@@ -89,4 +89,13 @@ class QuantityTest {
     assertEquals("0", Quantity.formatBytes(0));
     assertValue("4194304", Quantity.formatBytes(4L << 20));
   }
+
+  @Test
+  void milliValuesAreWrittenAsKubernetesWritesADecimalMilliQuantity() {
+    assertEquals("250m", Quantity.formatMilli(250));
+    assertEquals("2", Quantity.formatMilli(2000));
+    assertEquals("4194304", Quantity.formatMilli(4_194_304_000L));
+    assertEquals("5M", Quantity.formatMilli(5_000_000_000L));
+    assertEquals("0", Quantity.formatMilli(0));
+  }
 }

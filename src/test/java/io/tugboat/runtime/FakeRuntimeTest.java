@@ -166,4 +166,34 @@ class FakeRuntimeTest {
     assertEquals(FakeRuntime.SIMULATED_MEMORY_BYTES, s.memoryWorkingSetBytes());
     assertEquals(0, s.cpuUsageCoreNanoSeconds()); // the fixed clock: started this instant
   }
+
+  @Test
+  void usageSetByATestOrAnExecIsReportedUntilTheContainerGoes() throws Exception {
+    FakeRuntime rt = new FakeRuntime("n1", CLOCK, Duration.ZERO, (d, a) -> a.run(), "10.244.0.0/24");
+    String sb = await(rt.runPodSandbox(sandbox("u1")));
+    String app = await(rt.createContainer(sb, container("app", false)));
+    await(rt.startContainer(app));
+    String side = await(rt.createContainer(sb, container("side", false)));
+    await(rt.startContainer(side));
+
+    rt.setUsage(app, 250_000_000, 64L << 20);
+    assertEquals(0, await(rt.exec(side, List.of("tugboat-usage", "1.5", "1Gi"), false, false).exitCode()));
+    java.util.Map<String, ContainerRuntime.ContainerStats> byId = new java.util.HashMap<>();
+    await(rt.listContainerStats()).forEach(s -> byId.put(s.containerId(), s));
+    assertEquals(250_000_000, byId.get(app).cpuUsageNanoCores());
+    assertEquals(64L << 20, byId.get(app).memoryWorkingSetBytes());
+    assertEquals(1_500_000_000, byId.get(side).cpuUsageNanoCores());
+    assertEquals(1L << 30, byId.get(side).memoryWorkingSetBytes());
+
+    assertEquals(2, await(rt.exec(side, List.of("tugboat-usage", "lots", "1Gi"), false, false).exitCode()));
+    assertEquals(2, await(rt.exec(side, List.of("tugboat-usage", "300m"), false, false).exitCode()));
+    assertEquals(300_000_000, FakeUsage.cpuNanoCores("300m"));
+    assertEquals(512L << 10, FakeUsage.bytes("512Ki"));
+    assertEquals(100_000_000, FakeUsage.bytes("100M"));
+
+    await(rt.removePodSandbox(sb));
+    String again = await(rt.createContainer(await(rt.runPodSandbox(sandbox("u2"))), container("app", false)));
+    await(rt.startContainer(again));
+    assertEquals(FakeRuntime.SIMULATED_CPU_NANOCORES, await(rt.listContainerStats()).get(0).cpuUsageNanoCores());
+  }
 }
