@@ -89,10 +89,12 @@ public final class QuotaRules {
       String op = req.path("operator").asText();
       if (!OPERATORS.contains(op)) {
         errs.add(FieldError.notSupported(path + ".operator", op, OPERATORS));
-      } else if ((op.equals("In") || op.equals("NotIn")) == req.path("values").isEmpty()) {
+      } else if ((op.equals("In") || op.equals("NotIn")) && req.path("values").isEmpty()) {
+        errs.add(FieldError.required(path + ".values",
+            "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector"));
+      } else if (!(op.equals("In") || op.equals("NotIn")) && !req.path("values").isEmpty()) {
         errs.add(FieldError.invalid(path + ".values", Fields.raw(req.path("values").toString()),
-            op.equals("In") || op.equals("NotIn") ? "must be at least one value when `operator` is 'In' or 'NotIn'"
-                : "must be no value when `operator` is 'Exist' or 'DoesNotExist'"));
+            "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector"));
       }
       scopes.add(scope);
     }
