@@ -60,6 +60,7 @@ class ApiServerQuotaTest {
     String ns = server.createNamespace("quota-race");
     server.create("/api/v1/namespaces/" + ns + "/resourcequotas", quota("pods", "{\"pods\":\"5\"}"));
     int attempts = 40;
+    String admitted;
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<TestServer.Reply>> replies = new ArrayList<>();
@@ -67,12 +68,12 @@ class ApiServerQuotaTest {
         String name = "p" + i;
         replies.add(pool.submit(() -> server.post("/api/v1/namespaces/" + ns + "/pods", pod(name))));
       }
-      int created = 0;
+      List<String> created = new ArrayList<>();
       int forbidden = 0;
       for (Future<TestServer.Reply> f : replies) {
         TestServer.Reply r = f.get(60, TimeUnit.SECONDS);
         if (r.code() == 201) {
-          created++;
+          created.add(r.json().path("metadata").path("name").asText());
         } else {
           JsonNode status = StatusAssert.assertStatus(r, 403, "Forbidden");
           assertTrue(status.path("message").asText().matches(
@@ -81,8 +82,9 @@ class ApiServerQuotaTest {
           forbidden++;
         }
       }
-      assertEquals(5, created);
+      assertEquals(5, created.size());
       assertEquals(attempts - 5, forbidden);
+      admitted = created.get(0);
     } finally {
       pool.shutdownNow();
     }
@@ -93,7 +95,7 @@ class ApiServerQuotaTest {
           .equals("5");
     });
     // Freeing one admits one again.
-    assertEquals(200, server.delete("/api/v1/namespaces/" + ns + "/pods/p0?gracePeriodSeconds=0").code());
+    assertEquals(200, server.delete("/api/v1/namespaces/" + ns + "/pods/" + admitted + "?gracePeriodSeconds=0").code());
     TestServer.awaitTrue(Duration.ofSeconds(20), "a pod to fit again", () ->
         server.post("/api/v1/namespaces/" + ns + "/pods", pod("again")).code() == 201);
   }
@@ -148,5 +150,30 @@ class ApiServerQuotaTest {
         limitRange("bad", "[{\"type\":\"Container\",\"min\":{\"cpu\":\"1\"},\"max\":{\"cpu\":\"500m\"}}]")),
         422, "Invalid");
     assertEquals("spec.limits[0].min[cpu]", lr.path("details").path("causes").get(0).path("field").asText());
+  }
+
+  @Test
+  void claimsAreBoundedByTheirLimitRangeAndCountedByStorageQuota() {
+    String ns = server.createNamespace("quota-storage");
+    server.create("/api/v1/namespaces/" + ns + "/limitranges", limitRange("storage",
+        "[{\"type\":\"PersistentVolumeClaim\",\"min\":{\"storage\":\"1Gi\"},\"max\":{\"storage\":\"2Gi\"}}]"));
+    server.create("/api/v1/namespaces/" + ns + "/resourcequotas", quota("storage", "{\"requests.storage\":\"3Gi\"}"));
+    String claims = "/api/v1/namespaces/" + ns + "/persistentvolumeclaims";
+    JsonNode tooBig = StatusAssert.assertStatus(server.post(claims, claim("big", "5Gi")), 403, "Forbidden");
+    assertEquals("persistentvolumeclaims \"big\" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi,"
+        + " but request is 5Gi", tooBig.path("message").asText());
+    server.create(claims, claim("a", "2Gi"));
+    JsonNode over = StatusAssert.assertStatus(server.post(claims, claim("b", "2Gi")), 403, "Forbidden");
+    assertEquals("persistentvolumeclaims \"b\" is forbidden: exceeded quota: storage, requested: requests.storage=2Gi,"
+        + " used: requests.storage=2Gi, limited: requests.storage=3Gi", over.path("message").asText());
+  }
+
+  private static ObjectNode claim(String name, String storage) {
+    ObjectNode c = Json.object().put("apiVersion", "v1").put("kind", "PersistentVolumeClaim");
+    c.putObject("metadata").put("name", name);
+    ObjectNode spec = c.putObject("spec");
+    spec.putArray("accessModes").add("ReadWriteOnce");
+    spec.putObject("resources").putObject("requests").put("storage", storage);
+    return c;
   }
 }

@@ -162,4 +162,20 @@ class KubectlQuotaIT {
     assertEquals("512Mi 128Mi", cluster.kubectlOk("get", "pod", "default-mem-demo-3", "--namespace=" + ns, "-o",
         "jsonpath={.spec.containers[0].resources.limits.memory} {.spec.containers[0].resources.requests.memory}"));
   }
+
+  @Test
+  void aDeploymentStopsAtThePodQuotaWithFailedCreateEvents() {
+    String ns = "quota-pod-example";
+    cluster.kubectlOk("create", "namespace", ns);
+    cluster.kubectlOk("create", "quota", "pod-demo", "--hard=pods=2", "--namespace=" + ns);
+    cluster.kubectlOk("create", "deployment", "pod-quota-demo", "--image=nginx", "--replicas=3", "--namespace=" + ns);
+    String events = cluster.awaitKubectl(DEADLINE, out -> out.contains("FailedCreate"), "a FailedCreate event",
+        "get", "events", "--namespace=" + ns, "--field-selector=involvedObject.kind=ReplicaSet", "-o",
+        "jsonpath={range .items[*]}{.reason} {.message}{\"\\n\"}{end}");
+    assertTrue(events.matches("(?s).*FailedCreate Error creating: pods \"pod-quota-demo-[a-z0-9]+-[a-z0-9]+\" is"
+        + " forbidden: exceeded quota: pod-demo, requested: pods=1, used: pods=2, limited: pods=2.*"), events);
+    assertEquals("2", cluster.kubectlOk("get", "deployment", "pod-quota-demo", "--namespace=" + ns, "-o",
+        "jsonpath={.status.replicas}"));
+    assertEquals(2, cluster.kubectlOk("get", "pods", "--no-headers", "--namespace=" + ns).split("\n").length);
+  }
 }
