@@ -80,15 +80,6 @@ public final class QuotaGate {
     }
   }
 
-  /** How many creates are reserved and not yet settled, in every namespace (for tests). */
-  int reservations() {
-    return reserved.values().stream().mapToInt(l -> {
-      synchronized (l) {
-        return l.size();
-      }
-    }).sum();
-  }
-
   private List<JsonNode> objects(String storageKey, String namespace) {
     List<JsonNode> out = new ArrayList<>();
     cache.list(storageKey, namespace, e -> true, null, 0).items().forEach(e -> out.add(e.object()));

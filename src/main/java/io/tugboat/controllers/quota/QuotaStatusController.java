@@ -145,8 +145,9 @@ public final class QuotaStatusController {
     }
   }
 
-  /** The namespace's objects, for one namespace. */
+  /** Each namespace's objects, as the cache (or a test) holds them. */
   interface Namespaces {
+    /** The objects of one namespace. */
     QuotaCheck.Objects in(String namespace);
   }
 
