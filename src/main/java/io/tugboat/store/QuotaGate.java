@@ -6,12 +6,16 @@ import io.tugboat.model.ApiError;
 import io.tugboat.model.ApiException;
 import io.tugboat.model.Json;
 import io.tugboat.model.ResourceType;
+import io.tugboat.model.quota.Amount;
 import io.tugboat.model.quota.QuotaCheck;
 import io.tugboat.model.quota.QuotaUsage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,11 +30,21 @@ public final class QuotaGate {
   /** An admitted create whose write this node has not seen yet. */
   private record Reservation(ObjectKey key, String storageKey, ObjectNode object) {}
 
+  /** What a cached object charges, remembered while the cache holds that very object (objects are immutable). */
+  private record Charge(JsonNode object, Map<String, Amount> usage) {}
+
+  /** A namespace's reservations and remembered charges, guarded by the namespace's lock (itself). */
+  private static final class Namespace {
+    final List<Reservation> pending = new ArrayList<>();
+    final Map<ObjectKey, Charge> charges = new HashMap<>();
+  }
+
   private static final Runnable NOTHING = () -> {};
   private static final String QUOTAS = "core/resourcequotas";
+  private static final int MAX_REMEMBERED = 20_000;
 
   private final WatchCache cache;
-  private final Map<String, List<Reservation>> reserved = new ConcurrentHashMap<>();
+  private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
 
   /** A gate over this node's cache. */
   public QuotaGate(WatchCache cache) {
@@ -52,17 +66,43 @@ public final class QuotaGate {
     if (quotas.isEmpty()) {
       return NOTHING;
     }
-    List<Reservation> pending = reserved.computeIfAbsent(namespace, n -> new ArrayList<>());
-    synchronized (pending) {
-      QuotaCheck.Objects counted = storageKey -> {
-        List<JsonNode> all = objects(storageKey, namespace);
-        for (Reservation r : pending) {
-          if (r.storageKey().equals(storageKey) && cache.get(r.key()).isEmpty()) {
-            all.add(r.object());
+    Namespace state = namespaces.computeIfAbsent(namespace, n -> new Namespace());
+    synchronized (state) {
+      List<Reservation> pending = state.pending;
+      QuotaCheck.Objects counted = new QuotaCheck.Objects() {
+        @Override
+        public List<? extends JsonNode> list(String storageKey) {
+          // A reservation counts unless this very snapshot holds its object: asking the cache again could miss
+          // an object that arrived after the snapshot and count it nowhere.
+          List<JsonNode> all = objects(storageKey, namespace);
+          Set<String> listed = new HashSet<>();
+          all.forEach(o -> listed.add(Json.metaText(o, "name")));
+          for (Reservation r : pending) {
+            if (r.storageKey().equals(storageKey) && !listed.contains(r.key().name())) {
+              all.add(r.object());
+            }
           }
+          return all;
         }
-        return all;
+
+        @Override
+        public Map<String, Amount> charges(ResourceType t, JsonNode o, Instant at) {
+          if (o.path("metadata").hasNonNull("deletionTimestamp")) {
+            return QuotaUsage.of(t, o, at); // changes with time: its grace period may run out
+          }
+          ObjectKey key = ObjectKey.of(t, namespace, Json.metaText(o, "name"));
+          Charge known = state.charges.get(key);
+          if (known != null && known.object() == o) {
+            return known.usage();
+          }
+          Map<String, Amount> usage = QuotaUsage.of(t, o, at);
+          state.charges.put(key, new Charge(o, Map.copyOf(usage)));
+          return usage;
+        }
       };
+      if (state.charges.size() > MAX_REMEMBERED) {
+        state.charges.clear(); // deleted objects' charges go too; the live ones are counted again once
+      }
       QuotaCheck.admit(type, obj, quotas, counted, now).ifPresent(reason -> {
         throw new ApiException(ApiError.forbidden(QuotaUsage.resourceName(type), Json.metaText(obj, "name"), reason));
       });
@@ -73,7 +113,7 @@ public final class QuotaGate {
           obj);
       pending.add(mine);
       return () -> {
-        synchronized (pending) {
+        synchronized (state) {
           pending.remove(mine);
         }
       };

@@ -168,6 +168,24 @@ class ApiServerQuotaTest {
         + " used: requests.storage=2Gi, limited: requests.storage=3Gi", over.path("message").asText());
   }
 
+  @Test
+  void aPodThatFinishedNoLongerCountsAgainstPods() {
+    String ns = server.createNamespace("quota-terminal");
+    server.create("/api/v1/namespaces/" + ns + "/resourcequotas", quota("one", "{\"pods\":\"1\"}"));
+    String pods = "/api/v1/namespaces/" + ns + "/pods";
+    server.create(pods, pod("first"));
+    StatusAssert.assertStatus(server.post(pods, pod("second")), 403, "Forbidden");
+    // The scheduler may write the pod's status meanwhile: read, change, write until the write is not stale.
+    TestServer.awaitTrue(Duration.ofSeconds(20), "the pod's phase to become Succeeded", () -> {
+      ObjectNode current = (ObjectNode) server.get(pods + "/first").json();
+      current.with("status").put("phase", "Succeeded");
+      return server.put(pods + "/first/status", current).code() == 200;
+    });
+    // The write has settled in this node's cache, so admission sees the finished pod at once.
+    TestServer.Reply second = server.post(pods, pod("second"));
+    assertEquals(201, second.code(), second::toString);
+  }
+
   private static ObjectNode claim(String name, String storage) {
     ObjectNode c = Json.object().put("apiVersion", "v1").put("kind", "PersistentVolumeClaim");
     c.putObject("metadata").put("name", name);

@@ -27,6 +27,11 @@ public final class QuotaCheck {
   public interface Objects {
     /** The namespace's objects of one stored resource. */
     List<? extends JsonNode> list(String storageKey);
+
+    /** What one of these objects charges (a caller may remember it per object: it is what costs). */
+    default Map<String, Amount> charges(ResourceType type, JsonNode obj, Instant now) {
+      return QuotaUsage.of(type, obj, now);
+    }
   }
 
   private QuotaCheck() {}
@@ -53,7 +58,7 @@ public final class QuotaCheck {
         if (!QuotaUsage.covers(quota, type, obj)) {
           continue;
         }
-        QuotaUsage.of(type, obj, now).forEach((k, v) -> {
+        objects.charges(type, obj, now).forEach((k, v) -> {
           if (hard.containsKey(k)) {
             used.merge(k, v, Amount::plus);
           }
