@@ -68,8 +68,10 @@ public final class Admission {
   private Admission() {}
 
   /**
-   * The admission plugins that read other objects, on create (Kubernetes' Priority plugin): a pod's
-   * priorityClassName becomes its priority, and only one PriorityClass may be the global default.
+   * The admission plugins that read other objects, on create (Kubernetes' LimitRanger and Priority plugins): the
+   * namespace's LimitRanges default and bound pods and claims; a pod's priorityClassName becomes its priority, and
+   * only one PriorityClass may be the global default. (ResourceQuota admission follows, in store.QuotaGate, on the
+   * defaulted object.)
    *
    * @throws ApiException 403 Forbidden when the object names what does not exist or breaks a rule across objects
    */
