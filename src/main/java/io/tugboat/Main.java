@@ -17,6 +17,7 @@ import io.tugboat.controllers.NamespaceLifecycle;
 import io.tugboat.controllers.NodeLifecycle;
 import io.tugboat.controllers.autoscaling.HorizontalPodAutoscaling;
 import io.tugboat.controllers.gc.GarbageCollector;
+import io.tugboat.controllers.quota.QuotaStatusController;
 import io.tugboat.controllers.workloads.Workloads;
 import io.tugboat.scheduler.Scheduler;
 import io.tugboat.scheduler.SchedulerSettings;
@@ -144,6 +145,7 @@ public final class Main {
       HorizontalPodAutoscaling.init(system, store);
       ClusterSingleton.get(system).init(SingletonActor.of(GarbageCollector.create(store, java.time.Clock.systemUTC()),
           "garbage-collector"));
+      QuotaStatusController.init(system, store);
       ClusterSingleton.get(system).init(SingletonActor.of(Scheduler.create(store, SchedulerSettings.create(config)), "scheduler"));
       if (cluster.selfMember().hasRole("worker")) {
         NodeAgents.init(ctx, store);

@@ -9,10 +9,12 @@ import io.tugboat.model.kinds.CoreRules;
 import io.tugboat.model.kinds.NetworkingRules;
 import io.tugboat.model.kinds.PodRules;
 import io.tugboat.model.kinds.PolicyRules;
+import io.tugboat.model.kinds.QuotaRules;
 import io.tugboat.model.kinds.RbacRules;
 import io.tugboat.model.kinds.SchedulingRules;
 import io.tugboat.model.kinds.ServiceRules;
 import io.tugboat.model.kinds.StorageRules;
+import io.tugboat.model.quota.LimitRanger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -36,6 +38,8 @@ public final class Admission {
       Map.entry("/Secret", ConfigRules.SECRET),
       Map.entry("/PersistentVolume", CoreRules.PERSISTENT_VOLUME),
       Map.entry("/PersistentVolumeClaim", CoreRules.PERSISTENT_VOLUME_CLAIM),
+      Map.entry("/ResourceQuota", QuotaRules.RESOURCE_QUOTA),
+      Map.entry("/LimitRange", QuotaRules.LIMIT_RANGE),
       Map.entry("apps/Deployment", AppsRules.DEPLOYMENT),
       Map.entry("apps/ReplicaSet", AppsRules.REPLICA_SET),
       Map.entry("apps/DaemonSet", AppsRules.DAEMON_SET),
@@ -64,12 +68,17 @@ public final class Admission {
   private Admission() {}
 
   /**
-   * The admission plugins that read other objects, on create (Kubernetes' Priority plugin): a pod's
-   * priorityClassName becomes its priority, and only one PriorityClass may be the global default.
+   * The admission plugins that read other objects, on create (Kubernetes' LimitRanger and Priority plugins): the
+   * namespace's LimitRanges default and bound pods and claims; a pod's priorityClassName becomes its priority, and
+   * only one PriorityClass may be the global default. (ResourceQuota admission follows, in store.QuotaGate, on the
+   * defaulted object.)
    *
    * @throws ApiException 403 Forbidden when the object names what does not exist or breaks a rule across objects
    */
   public static void admitCreate(ResourceType type, ObjectNode obj, Lookup lookup) {
+    if (type.group().isEmpty() && (type.kind().equals("Pod") || type.kind().equals("PersistentVolumeClaim"))) {
+      limitRanges(type, obj, lookup);
+    }
     if (!type.group().isEmpty() && !type.group().equals("scheduling.k8s.io")) {
       return;
     }
@@ -84,6 +93,28 @@ public final class Admission {
     } else if (type.kind().equals("PriorityClass")) {
       SchedulingRules.checkSingleDefault(obj, globalDefault);
     }
+  }
+
+  /**
+   * Kubernetes' LimitRanger plugin: the namespace's LimitRanges fill a pod's default requests and limits and
+   * bound pods' and claims' resources.
+   *
+   * @throws ApiException 403 Forbidden with Kubernetes' wording of the first bound broken
+   */
+  private static void limitRanges(ResourceType type, ObjectNode obj, Lookup lookup) {
+    String namespace = Json.metaText(obj, "namespace");
+    ResourceType rangesType = ResourceRegistry.byPath("", "v1", "limitranges").orElseThrow();
+    List<JsonNode> ranges = lookup.list(rangesType).stream()
+        .filter(r -> Json.metaText(r, "namespace").equals(namespace))
+        .sorted(java.util.Comparator.comparing(r -> Json.metaText(r, "name"))).toList();
+    if (ranges.isEmpty()) {
+      return;
+    }
+    Optional<String> refused = type.kind().equals("Pod") ? LimitRanger.admitPod(obj, ranges)
+        : LimitRanger.admitClaim(obj, ranges);
+    refused.ifPresent(reason -> {
+      throw new ApiException(ApiError.forbidden(type.plural(), Json.metaText(obj, "name"), reason));
+    });
   }
 
   /** The rules for objects of this served type (autoscaling/v1 and v2 HPAs differ in shape, so in rules). */

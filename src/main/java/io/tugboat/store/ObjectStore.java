@@ -46,6 +46,7 @@ public final class ObjectStore {
   private final SecureRandom random = new SecureRandom();
   private java.util.function.Supplier<String> suffixes = this::randomSuffix;
   private final ServiceAllocator services;
+  private final QuotaGate quotas;
   private final Admission.Lookup lookup = new Admission.Lookup() {
     @Override
     public java.util.List<JsonNode> list(ResourceType type) {
@@ -65,6 +66,7 @@ public final class ObjectStore {
     this.sharding = ClusterSharding.get(system);
     this.cache = cache;
     this.timeout = system.settings().config().getDuration("tugboat.api.request-timeout");
+    this.quotas = new QuotaGate(cache);
     this.services = new ServiceAllocator(cache, system.settings().config().getString("tugboat.services.cluster-ip-range"),
         system.settings().config().getString("tugboat.services.node-port-range"));
   }
@@ -132,6 +134,7 @@ public final class ObjectStore {
     ObjectNode obj = incoming.deepCopy();
     ObjectNode meta = Json.meta(obj);
     String namespace = type.namespaced() ? Json.text(meta.path("namespace")) : "";
+    Runnable releaseQuota;
     try {
       if (Json.text(meta.path("name")).isEmpty() && !Json.text(meta.path("generateName")).isEmpty()) {
         meta.put("name", Json.text(meta.path("generateName")) + suffixes.get());
@@ -144,13 +147,15 @@ public final class ObjectStore {
       }
       Admission.admitCreate(type, obj, lookup);
       obj = ObjectLifecycle.prepareCreate(type, obj, UUID.randomUUID().toString(), request.time());
+      releaseQuota = quotas.admit(type, obj, request.dryRun(), request.time());
     } catch (ApiException e) {
       return CompletableFuture.failedFuture(e);
     }
     ObjectKey key = ObjectKey.of(type, namespace, Json.metaText(obj, "name"));
     ObjectNode prepared = obj;
     return ask(key, replyTo -> new ObjectEntity.Create(prepared, request, replyTo, fieldManager, applied))
-        .thenCompose(r -> settle(key, r, request));
+        .thenCompose(r -> settle(key, r, request))
+        .whenComplete((written, error) -> releaseQuota.run());
   }
 
   /**
