@@ -29,9 +29,13 @@ public final class DaemonHistory {
     return PodTemplateHash.compute(ds.path("spec").path("template"), count.isNumber() ? count.asInt() : null);
   }
 
-  /** The revision's data: the patch restoring the DaemonSet's template, keys in canonical order. */
+  /**
+   * The revision's data: the patch restoring the DaemonSet's template, shaped as Go marshals the typed template
+   * (keys sorted, creationTimestamp null, empty resources written out), so that it equals byte for byte what
+   * kubectl computes from the DaemonSet when it checks whether an undo has anything to do.
+   */
   public static ObjectNode data(JsonNode ds) {
-    ObjectNode template = (ObjectNode) ds.path("spec").path("template").deepCopy();
+    ObjectNode template = goShape(ds.path("spec").path("template"));
     template.put("$patch", "replace");
     ObjectNode patch = Json.object();
     patch.with("spec").set("template", template);
@@ -48,9 +52,26 @@ public final class DaemonHistory {
     if (!stored.isObject()) {
       return false;
     }
-    ObjectNode template = (ObjectNode) stored.deepCopy();
+    ObjectNode template = goShape(stored);
     template.remove("$patch");
-    return PodTemplateHash.canonical(template).equals(PodTemplateHash.canonical(ds.path("spec").path("template")));
+    return PodTemplateHash.canonical(template).equals(PodTemplateHash.canonical(goShape(ds.path("spec").path("template"))));
+  }
+
+  /** A copy of a pod template with the zero values Go's encoding of a PodTemplateSpec always writes. */
+  static ObjectNode goShape(JsonNode template) {
+    ObjectNode copy = template.isObject() ? (ObjectNode) template.deepCopy() : Json.object();
+    ObjectNode meta = copy.with("metadata");
+    if (!meta.has("creationTimestamp")) {
+      meta.putNull("creationTimestamp");
+    }
+    for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
+      for (JsonNode c : copy.path("spec").path(list)) {
+        if (c.isObject() && !c.has("resources")) {
+          ((ObjectNode) c).putObject("resources");
+        }
+      }
+    }
+    return copy;
   }
 
   /** The revision number of a ControllerRevision. */
