@@ -182,6 +182,27 @@ class KubectlDaemonSetIT {
 
   @Test
   @Order(4)
+  void aDeletedPodOnACordonedNodeIsReplacedThere() {
+    String node = "hollow-00001";
+    assertEquals("node/" + node + " cordoned", cluster.kubectlOk("cordon", node));
+    try {
+      String pod = cluster.kubectlOk("get", "pods", "-n", NS, "-l", "name=fluentd-elasticsearch",
+          "--field-selector=spec.nodeName=" + node, "-o", "name");
+      assertTrue(pod.startsWith("pod/fluentd-elasticsearch-"), pod);
+      cluster.kubectlOk("delete", pod.strip(), "-n", NS);
+      // The automatic unschedulable:NoSchedule toleration lets the scheduler bind the replacement there.
+      cluster.awaitKubectl(DEADLINE, out -> out.startsWith("pod/fluentd-elasticsearch-") && !out.strip()
+              .equals(pod.strip()) && lines(out).size() == 1, "a new daemon pod on the cordoned " + node,
+          "get", "pods", "-n", NS, "-l", "name=fluentd-elasticsearch", "--field-selector=spec.nodeName=" + node
+              + ",status.phase=Running", "-o", "name");
+      rolledOut();
+    } finally {
+      cluster.kubectlOk("uncordon", node);
+    }
+  }
+
+  @Test
+  @Order(5)
   void deletingTheDaemonSetTakesItsPods() {
     assertEquals("daemonset.apps \"fluentd-elasticsearch\" deleted", cluster.kubectlOk("delete", DS, "-n", NS));
     cluster.awaitKubectl(DEADLINE, String::isBlank, "no daemon pods left", "get", "pods", "-n", NS, "-l",
