@@ -248,15 +248,21 @@ public final class DaemonSetSync {
         onNode.stream().filter(p -> !Owners.deleting(p)).forEach(delete::add);
       }
     }
-    // Pods meant for nodes that are gone (Kubernetes leaves the bound ones to its pod garbage collector).
+    // Pods meant for nodes that are gone: unbound ones deleted, bound ones force-deleted (no kubelet will confirm
+    // them), which Kubernetes leaves to its pod garbage collector and Tugboat does not have.
+    List<JsonNode> orphaned = new ArrayList<>();
     nodeToPods.forEach((node, onNode) -> {
       if (!nodeByName.containsKey(node)) {
-        onNode.stream().filter(p -> !Owners.deleting(p)).forEach(delete::add);
+        onNode.stream().filter(p -> !Owners.deleting(p) || bound(p)).forEach(orphaned::add);
       }
     });
     List<Plan.Action> actions = new ArrayList<>(failedEvents);
     createOn.stream().limit(burst).forEach(n -> actions.add(create(ds, n, hash)));
     delete.stream().limit(burst).forEach(p -> actions.add(delete(p)));
+    orphaned.stream().limit(burst).forEach(p -> actions.add(bound(p)
+        ? new Plan.Delete(key(ReplicaSetSync.PODS, p), Json.metaText(p, "uid"), null,
+            Plan.Note.normal("SuccessfulDelete", "Deleted pod: %s"), 0L)
+        : delete(p)));
     return new Manage(actions, nextBackoff, wake);
   }
 
@@ -351,6 +357,10 @@ public final class DaemonSetSync {
       .comparing((JsonNode p) -> Json.text(p.path("spec").path("nodeName")).isEmpty())
       .thenComparing(p -> Json.metaText(p, "creationTimestamp"))
       .thenComparing(p -> Json.metaText(p, "name"));
+
+  private static boolean bound(JsonNode pod) {
+    return !Json.text(pod.path("spec").path("nodeName")).isEmpty();
+  }
 
   private static boolean isTerminal(JsonNode pod) {
     String phase = Json.text(pod.path("status").path("phase"));

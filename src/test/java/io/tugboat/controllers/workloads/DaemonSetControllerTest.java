@@ -180,6 +180,25 @@ class DaemonSetControllerTest {
   }
 
   @Test
+  void aBoundPodOfADeletedNodeIsForceDeleted() throws Exception {
+    String ns = namespace("gone");
+    addNode(ns, "gone-1");
+    addNode(ns, "gone-2");
+    node.create(DAEMON_SETS, daemonSet(ns, "fluentd:1", ROLLING_1));
+    awaitAllReady(ns, 2);
+    for (JsonNode p : activePods(ns)) {
+      await(node.store.bindPod(ObjectKey.of(PODS, ns, Json.metaText(p, "name")), DaemonNodes.targetNode(p),
+          request("bind")));
+    }
+    // Bound, a pod is deleted gracefully and waits for its kubelet; gone-2 has none any more.
+    await(node.store.delete(ObjectKey.of(NODES, "", "gone-2"), null, null, null, null, request("delete")));
+    eventually(() -> {
+      assertEquals(Set.of("gone-1"), list(PODS, ns).stream().map(DaemonNodes::targetNode).collect(Collectors.toSet()));
+      assertEquals(1, ds(ns).path("status").path("desiredNumberScheduled").asInt());
+    });
+  }
+
+  @Test
   void aLostNodeKeepsItsDaemonPodAndAnUntoleratedTaintGetsNone() throws Exception {
     String ns = namespace("lost");
     addNode(ns, "lost-1");

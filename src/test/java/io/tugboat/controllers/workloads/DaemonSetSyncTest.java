@@ -148,10 +148,33 @@ class DaemonSetSyncTest {
     assertEquals(4, podsPerNode().size());
     assertEquals(4, status().path("desiredNumberScheduled").asInt());
     nodes.remove("n2");
+    step();
+    Plan.Delete gone = (Plan.Delete) last.actions().get(0);
+    assertEquals(null, gone.gracePeriodSeconds(), "an unbound pod goes the usual way");
     converge();
     assertEquals(Set.of("n1", "n3", "n4"), podsPerNode().keySet());
     assertEquals(3, status().path("numberReady").asInt());
     assertTrue(w.events.stream().anyMatch(e -> e.startsWith("SuccessfulDelete Deleted pod: fluentd-")));
+  }
+
+  @Test
+  void boundPodsOfADeletedNodeAreForceDeleted() {
+    addNodes("n1", "n2");
+    w.create(DaemonSetSync.DAEMON_SETS, daemonSet("fluentd:1", ROLLING_1));
+    converge();
+    for (JsonNode p : pods()) {
+      ObjectNode bound = (ObjectNode) p.deepCopy();
+      bound.with("spec").put("nodeName", DaemonNodes.targetNode(p));
+      Json.meta(bound).put("deletionTimestamp", "2026-01-01T00:00:00Z"); // already deleted gracefully: still goes
+      w.objects.put(ObjectKey.of(ReplicaSetSync.PODS, "default", Json.metaText(p, "name")), bound);
+    }
+    nodes.remove("n2");
+    step();
+    List<Plan.Delete> deletes = last.actions().stream().filter(a -> a instanceof Plan.Delete)
+        .map(a -> (Plan.Delete) a).toList();
+    assertEquals(1, deletes.size());
+    assertEquals(0L, deletes.get(0).gracePeriodSeconds());
+    assertEquals(Set.of("n1"), podsPerNode().keySet());
   }
 
   @Test
