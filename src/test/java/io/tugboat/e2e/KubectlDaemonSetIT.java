@@ -182,6 +182,29 @@ class KubectlDaemonSetIT {
 
   @Test
   @Order(4)
+  void rolloutRestartReplacesEveryPodAndDescribeShowsTheCounts() {
+    Set<String> before = new TreeSet<>(lines(cluster.kubectlOk("get", "pods", "-n", NS, "-l",
+        "name=fluentd-elasticsearch", "-o", "name")));
+    assertEquals("daemonset.apps/fluentd-elasticsearch restarted", cluster.kubectlOk("rollout", "restart", DS,
+        "-n", NS));
+    rolledOut();
+    cluster.awaitKubectl(DEADLINE, out -> lines(out).size() == eligible.size()
+            && lines(out).stream().noneMatch(before::contains), "every daemon pod replaced", "get", "pods", "-n", NS,
+        "-l", "name=fluentd-elasticsearch", "--field-selector=status.phase=Running", "-o", "name");
+    String history = cluster.kubectlOk("rollout", "history", DS, "-n", NS);
+    List<String> rows = lines(history).subList(2, lines(history).size());
+    assertEquals(List.of("2", "3", "4"), rows.stream().map(l -> l.split("\\s+")[0]).toList(), history);
+    int n = eligible.size();
+    String described = cluster.awaitKubectl(DEADLINE, out -> out.contains(n + " Running / 0 Waiting"),
+        "describe with every pod running", "describe", DS, "-n", NS);
+    assertTrue(described.contains("Desired Number of Nodes Scheduled: " + n), described);
+    assertTrue(described.contains("Current Number of Nodes Scheduled: " + n), described);
+    assertTrue(described.contains("Number of Nodes Misscheduled: 0"), described);
+    assertTrue(described.contains("SuccessfulCreate"), described);
+  }
+
+  @Test
+  @Order(5)
   void aDeletedPodOnACordonedNodeIsReplacedThere() {
     String node = "hollow-00001";
     assertEquals("node/" + node + " cordoned", cluster.kubectlOk("cordon", node));
@@ -202,7 +225,7 @@ class KubectlDaemonSetIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void deletingTheDaemonSetTakesItsPods() {
     assertEquals("daemonset.apps \"fluentd-elasticsearch\" deleted", cluster.kubectlOk("delete", DS, "-n", NS));
     cluster.awaitKubectl(DEADLINE, String::isBlank, "no daemon pods left", "get", "pods", "-n", NS, "-l",
