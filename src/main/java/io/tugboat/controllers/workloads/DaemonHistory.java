@@ -54,7 +54,8 @@ public final class DaemonHistory {
     }
     ObjectNode template = goShape(stored);
     template.remove("$patch");
-    return PodTemplateHash.canonical(template).equals(PodTemplateHash.canonical(goShape(ds.path("spec").path("template"))));
+    JsonNode current = goShape(ds.path("spec").path("template"));
+    return PodTemplateHash.canonical(template).equals(PodTemplateHash.canonical(current));
   }
 
   /** A copy of a pod template with the zero values Go's encoding of a PodTemplateSpec always writes. */

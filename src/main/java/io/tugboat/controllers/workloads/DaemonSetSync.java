@@ -94,7 +94,8 @@ public final class DaemonSetSync {
     JsonNode current = null;
     List<JsonNode> old = new ArrayList<>();
     for (JsonNode r : revisions.owned()) {
-      if (DaemonHistory.matches(ds, r) && (current == null || DaemonHistory.revision(r) > DaemonHistory.revision(current))) {
+      boolean newer = current == null || DaemonHistory.revision(r) > DaemonHistory.revision(current);
+      if (DaemonHistory.matches(ds, r) && newer) {
         if (current != null) {
           old.add(current);
         }

@@ -46,7 +46,8 @@ class DaemonNodesTest {
     assertTrue(DaemonNodes.fit(node("n1", "{'zone':'b'}", "[]"), spec).run());
     assertFalse(DaemonNodes.fit(node("n1", "{'zone':'c'}", "[]"), spec).keep());
     ObjectNode byName = PLAIN.deepCopy();
-    byName.set("affinity", json("{'nodeAffinity':{'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':"
+    byName.set("affinity", json("{'nodeAffinity':{'requiredDuringSchedulingIgnoredDuringExecution':{"
+        + "'nodeSelectorTerms':"
         + "[{'matchFields':[{'key':'metadata.name','operator':'NotIn','values':['n2']}]}]}}}"));
     assertTrue(DaemonNodes.fit(node("n1", "{}", "[]"), byName).run());
     assertFalse(DaemonNodes.fit(node("n2", "{}", "[]"), byName).run());
@@ -85,7 +86,7 @@ class DaemonNodesTest {
 
   @Test
   void daemonPodIsPinnedToItsNodeByMatchFieldsAndToleratesWhatKubernetesAdds() {
-    ObjectNode ds = DaemonSetSyncTest.daemonSet("fluentd:1", "{'type':'RollingUpdate','rollingUpdate':{'maxUnavailable':1}}");
+    ObjectNode ds = DaemonSetSyncTest.daemonSet("fluentd:1", DaemonSetSyncTest.ROLLING_1);
     Json.meta(ds).put("uid", "u1");
     ds.with("spec").with("template").with("spec").set("affinity", json("{'nodeAffinity':{"
         + "'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':[{'matchExpressions':"
@@ -93,7 +94,8 @@ class DaemonNodesTest {
     ObjectNode pod = DaemonNodes.pod(ds, "n7", "abc");
     assertEquals("abc", pod.path("metadata").path("labels").path("controller-revision-hash").asText());
     assertEquals("n7", DaemonNodes.targetNode(pod));
-    JsonNode terms = pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms");
+    JsonNode terms = pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+        + "/nodeSelectorTerms");
     assertEquals(json("{'t':[{'matchFields':[{'key':'metadata.name','operator':'In','values':['n7']}]}]}").get("t"),
         terms);
     List<String> tolerated = new ArrayList<>();
@@ -111,7 +113,8 @@ class DaemonNodesTest {
     ObjectNode a = DaemonSetSyncTest.daemonSet("fluentd:1", "{'type':'OnDelete'}");
     ObjectNode b = DaemonSetSyncTest.daemonSet("fluentd:1", "{'type':'OnDelete'}");
     assertEquals(DaemonHistory.hash(a), DaemonHistory.hash(b));
-    assertNotEquals(DaemonHistory.hash(a), DaemonHistory.hash(DaemonSetSyncTest.daemonSet("fluentd:2", "{'type':'OnDelete'}")));
+    ObjectNode other = DaemonSetSyncTest.daemonSet("fluentd:2", "{'type':'OnDelete'}");
+    assertNotEquals(DaemonHistory.hash(a), DaemonHistory.hash(other));
     b.with("status").put("collisionCount", 1);
     assertNotEquals(DaemonHistory.hash(a), DaemonHistory.hash(b));
   }
@@ -148,14 +151,19 @@ class DaemonNodesTest {
     assertTrue(DaemonHistory.toDelete(ds, old, Set.of()).isEmpty());
   }
 
+  private static String rolling(String maxUnavailable, String maxSurge) {
+    return "{'type':'RollingUpdate','rollingUpdate':{'maxUnavailable':" + maxUnavailable + ",'maxSurge':" + maxSurge
+        + "}}";
+  }
+
   @Test
   void rollingLimitsScalePercentagesUpAndNeverAllowZeroAndZero() {
-    ObjectNode ds = DaemonSetSyncTest.daemonSet("f", "{'type':'RollingUpdate','rollingUpdate':{'maxUnavailable':'10%'}}");
+    ObjectNode ds = DaemonSetSyncTest.daemonSet("f", rolling("'10%'", "0"));
     assertEquals(new DaemonRollout.Limits(2, 0), DaemonRollout.Limits.of(ds, 11));
-    ds = DaemonSetSyncTest.daemonSet("f", "{'type':'RollingUpdate','rollingUpdate':{'maxUnavailable':0,'maxSurge':'25%'}}");
+    ds = DaemonSetSyncTest.daemonSet("f", rolling("0", "'25%'"));
     assertEquals(new DaemonRollout.Limits(0, 3), DaemonRollout.Limits.of(ds, 10));
     assertTrue(DaemonRollout.surges(ds));
-    ds = DaemonSetSyncTest.daemonSet("f", "{'type':'RollingUpdate','rollingUpdate':{'maxUnavailable':'0%','maxSurge':0}}");
+    ds = DaemonSetSyncTest.daemonSet("f", rolling("'0%'", "0"));
     assertEquals(new DaemonRollout.Limits(1, 0), DaemonRollout.Limits.of(ds, 10));
     assertFalse(DaemonRollout.surges(ds));
   }

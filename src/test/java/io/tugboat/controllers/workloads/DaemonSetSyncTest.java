@@ -183,7 +183,8 @@ class DaemonSetSyncTest {
     w.create(DaemonSetSync.DAEMON_SETS, daemonSet("fluentd:1", ROLLING_1));
     converge();
     // A lost node (unreachable, NoExecute) keeps its daemon pod: the automatic toleration covers it.
-    nodes.put("n1", DaemonNodesTest.node("n1", "{}", "[{'key':'node.kubernetes.io/unreachable','effect':'NoExecute'}]"));
+    nodes.put("n1", DaemonNodesTest.node("n1", "{}",
+        "[{'key':'node.kubernetes.io/unreachable','effect':'NoExecute'}]"));
     // A NoSchedule taint not tolerated: the pod already there may stay, but it no longer counts as desired.
     nodes.put("n2", DaemonNodesTest.node("n2", "{}", "[{'key':'dedicated','value':'db','effect':'NoSchedule'}]"));
     // A NoExecute taint not tolerated: the pod goes.
