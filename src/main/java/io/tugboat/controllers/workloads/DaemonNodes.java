@@ -71,7 +71,8 @@ public final class DaemonNodes {
   static boolean affinityFits(JsonNode node, JsonNode podSpec) {
     JsonNode labels = node.path("metadata").path("labels");
     for (Map.Entry<String, String> e : Json.stringMap(podSpec.path("nodeSelector")).entrySet()) {
-      if (!e.getValue().equals(labels.path(e.getKey()).isTextual() ? labels.get(e.getKey()).asText() : null)) {
+      JsonNode value = labels.path(e.getKey());
+      if (!value.isTextual() || !e.getValue().equals(value.asText())) {
         return false;
       }
     }
