@@ -70,6 +70,10 @@ public final class DaemonSetReconciler implements Reconciler {
     JsonNode now = change.entry().object();
     JsonNode before = change.previous() == null ? null : change.previous().object();
     boolean addedOrDeleted = !change.type().equals("MODIFIED") || before == null;
+    if (!addedOrDeleted && now.path("spec").equals(before.path("spec"))
+        && now.path("metadata").path("labels").equals(before.path("metadata").path("labels"))) {
+      return List.of(); // a status heartbeat: what fits reads (name, labels, taints) did not change
+    }
     List<ObjectKey> keys = new ArrayList<>();
     for (WatchCache.Entry ds : cache.list(type().storageKey(), null, e -> true, null, 0).items()) {
       JsonNode spec = ds.object().path("spec").path("template").path("spec");
