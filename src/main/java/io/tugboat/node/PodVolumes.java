@@ -193,6 +193,9 @@ public final class PodVolumes {
    */
   public static List<Mount> mounts(JsonNode container, Map<String, Path> volumes) throws ConfigError {
     List<Mount> out = new ArrayList<>();
+    if (volumes == null) {
+      return out; // volumes are not prepared (hollow nodes): nothing to mount, as the fake runtime needs none
+    }
     for (JsonNode m : container.path("volumeMounts")) {
       String name = Json.text(m.path("name"));
       Path base = volumes == null ? null : volumes.get(name);

@@ -286,7 +286,7 @@ final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       return false;
     }
     inFlight.add(name);
-    if (!starter.start(entry.object(), spec, init, t, sandbox, volumes)) {
+    if (!starter.start(entry.object(), spec, init, t, sandbox, c.volumes() == null ? null : volumes)) {
       inFlight.remove(name);
       tracks.put(name, starter.lastError(t));
       timers.startSingleTimer("config-retry", Internal.RETRY, c.retry());

@@ -233,4 +233,14 @@ class PodVolumesTest {
     assertFalse(Files.readString(Path.of("/proc/self/mounts")).contains(" " + dir + " "), "unmounted");
     assertFalse(Files.exists(tmp.resolve("pods/u-mem")));
   }
+
+  @Test
+  void unpreparedVolumesMountNothingButPreparedOnesMustNameAVolume() throws Exception {
+    ObjectNode container = (ObjectNode) io.tugboat.model.Json.MAPPER.readTree(
+        "{\"name\":\"c\",\"volumeMounts\":[{\"name\":\"varlog\",\"mountPath\":\"/var/log\"}]}");
+    // Hollow nodes prepare no volumes (null): the fake runtime starts the container without mounts.
+    assertTrue(PodVolumes.mounts(container, null).isEmpty());
+    ConfigError e = assertThrows(ConfigError.class, () -> PodVolumes.mounts(container, Map.of()));
+    assertEquals("volumeMount \"varlog\" names no volume of the pod", e.getMessage());
+  }
 }

@@ -198,7 +198,8 @@ public final class OwnerController {
         return store.update(u.key(), u.object(), u.subresource(), request("update", now));
       }
       Plan.Delete d = (Plan.Delete) action;
-      return store.delete(d.key(), d.uid().isEmpty() ? null : d.uid(), null, null, d.propagationPolicy(),
+      return store.delete(d.key(), d.uid().isEmpty() ? null : d.uid(), null, d.gracePeriodSeconds(),
+          d.propagationPolicy(),
           request("delete", now));
     }
 

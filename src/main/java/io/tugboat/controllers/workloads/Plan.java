@@ -53,6 +53,15 @@ public record Plan(List<Action> actions, Optional<Instant> wakeAt) {
    */
   public record Update(ObjectKey key, ObjectNode object, Subresource subresource, Note onSuccess) implements Action {}
 
-  /** Delete an object (uid as precondition) with a propagation policy (null: the kind's default). */
-  public record Delete(ObjectKey key, String uid, String propagationPolicy, Note onSuccess) implements Action {}
+  /**
+   * Delete an object (uid as precondition) with a propagation policy (null: the kind's default) and a grace period
+   * (null: the object's own; 0 force-deletes a pod whose node is gone, as Kubernetes' pod garbage collector does).
+   */
+  public record Delete(ObjectKey key, String uid, String propagationPolicy, Note onSuccess, Long gracePeriodSeconds)
+      implements Action {
+    /** A delete with the object's own grace period. */
+    public Delete(ObjectKey key, String uid, String propagationPolicy, Note onSuccess) {
+      this(key, uid, propagationPolicy, onSuccess, null);
+    }
+  }
 }
