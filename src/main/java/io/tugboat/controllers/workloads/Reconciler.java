@@ -49,7 +49,8 @@ public interface Reconciler {
 
   /** Every kind's reconciler: what {@link Workloads} runs and the dispatcher wakes. */
   static List<Reconciler> all(WorkloadSettings settings) {
-    return List.of(replicaSets(settings.burst()), replicationControllers(settings.burst()), deployments());
+    return List.of(replicaSets(settings.burst()), replicationControllers(settings.burst()), deployments(),
+        new StatefulSetReconciler());
   }
 
   /** ReplicaSets (apps/v1). */
