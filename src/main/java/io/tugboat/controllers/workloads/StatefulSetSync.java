@@ -35,7 +35,8 @@ import java.util.TreeMap;
  *   <li>condemned pods (ordinals beyond), highest first, one at a time under OrderedReady, their claims kept
  *       (whenScaled=Delete: handed to the pod so they go with it);</li>
  *   <li>RollingUpdate: from the highest ordinal down to the partition, the first pod of another revision deleted
- *       (it comes back from the update revision), waiting while any is not Running and available;</li>
+ *       (it comes back from the update revision), waiting while any is not Running and available; with
+ *       rollingUpdate.maxUnavailable, as many at once as that many unavailable pods allow;</li>
  *   <li>history beyond revisionHistoryLimit deleted, and the status written from what was observed.</li>
  * </ol>
  */
@@ -242,6 +243,27 @@ public final class StatefulSetSync {
       return;
     }
     String updateName = Json.metaText(update, "name");
+    JsonNode maxUnavailableSpec = strategy.path("rollingUpdate").get("maxUnavailable");
+    if (maxUnavailableSpec != null && !maxUnavailableSpec.isNull()) {
+      // maxUnavailable (MaxUnavailableStatefulSet): as many outdated pods at once as the unavailable budget
+      // leaves, highest ordinal first; any unavailable pod of the set counts against it.
+      int budget = Math.max(1, Rollout.scaled(maxUnavailableSpec, replicas, false, 1));
+      int unavailable = 0;
+      for (int ordinal = start; ordinal < start + replicas; ordinal++) {
+        JsonNode pod = byOrdinal.get(ordinal);
+        if (pod == null || !healthy(pod) || !Pods.available(pod, minReady, now)) {
+          unavailable++;
+        }
+      }
+      for (int ordinal = start + replicas - 1; ordinal >= start + partition && unavailable < budget; ordinal--) {
+        JsonNode pod = byOrdinal.get(ordinal);
+        if (pod != null && !updateName.equals(StatefulSetPods.revision(pod)) && !Owners.deleting(pod)) {
+          writes.add(delete(set, pod, ns));
+          unavailable++;
+        }
+      }
+      return;
+    }
     for (int ordinal = start + replicas - 1; ordinal >= start + partition; ordinal--) {
       JsonNode pod = byOrdinal.get(ordinal);
       if (pod == null) {

@@ -187,6 +187,13 @@ public final class AppsRules {
       JsonNode strategy = spec.path("updateStrategy");
       Fields.oneOf(errs, strategy, "type", "spec.updateStrategy.type", List.of("OnDelete", "RollingUpdate"));
       Fields.nonNegative(errs, strategy.path("rollingUpdate"), "partition", "spec.updateStrategy.rollingUpdate.partition");
+      JsonNode maxUnavailable = strategy.path("rollingUpdate").get("maxUnavailable");
+      String muPath = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+      IntOrPercent.validatePositive(errs, maxUnavailable, muPath);
+      IntOrPercent.notMoreThan100(errs, maxUnavailable, muPath);
+      if (maxUnavailable != null && !maxUnavailable.isNull() && IntOrPercent.isZero(maxUnavailable)) {
+        errs.add(FieldError.invalid(muPath, IntOrPercent.show(maxUnavailable), "must be greater than 0"));
+      }
       JsonNode retention = spec.path("persistentVolumeClaimRetentionPolicy");
       Fields.oneOf(errs, retention, "whenDeleted", "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
           List.of("Retain", "Delete"));

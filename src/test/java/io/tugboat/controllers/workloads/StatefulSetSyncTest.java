@@ -283,6 +283,29 @@ class StatefulSetSyncTest {
   }
 
   @Test
+  void maxUnavailableReplacesThatManyPodsAtOnceFromTheTop() {
+    World w = new World();
+    w.create(STS, web(5, "Parallel", "nginx:1"));
+    settle(w);
+    w.makeReady(5);
+    settle(w);
+    patchSpec(w, "updateStrategy", json("{'type':'RollingUpdate','rollingUpdate':{'partition':0,'maxUnavailable':2}}"));
+    setImage(w, "nginx:2");
+    step(w); // the update revision
+    List<String> deleted = StatefulSetSync.plan(w.get(STS, "web"), w.list(REVISIONS), w.list(PODS), w.list(CLAIMS),
+        w.now).actions().stream().filter(a -> a instanceof Plan.Delete).map(a -> ((Plan.Delete) a).key().name())
+        .toList();
+    assertEquals(List.of("web-4", "web-3"), deleted);
+    settle(w); // web-4 and web-3 come back from the new revision, not ready: the budget is spent
+    assertEquals(2, w.list(PODS).stream().filter(p -> image(p).equals("nginx:2")).count());
+    for (int i = 0; i < 5; i++) {
+      w.makeReady(5);
+      settle(w);
+    }
+    w.list(PODS).forEach(p -> assertEquals("nginx:2", image(p)));
+  }
+
+  @Test
   void onDeleteLeavesPodsUntilTheyAreDeleted() {
     World w = new World();
     ObjectNode set = web(2, "Parallel", "nginx:1");

@@ -160,6 +160,16 @@ class AppsRulesTest {
   }
 
   @Test
+  void statefulSetMaxUnavailableMustBePositive() {
+    ObjectNode sts = defaulted(AppsRules.STATEFUL_SET, "serviceName: web\nselector: {matchLabels: {app: web}}\n"
+        + "updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0}}\n" + TEMPLATE);
+    assertEquals(List.of("spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: must be greater than 0"),
+        described(AppsRules.STATEFUL_SET.validate(sts)));
+    ((ObjectNode) sts.at("/spec/updateStrategy/rollingUpdate")).put("maxUnavailable", "50%");
+    assertEquals(List.of(), AppsRules.STATEFUL_SET.validate(sts));
+  }
+
+  @Test
   void replicationControllerSelectorAndLabelsDefaultToTemplateLabels() {
     ObjectNode rc = defaulted(AppsRules.REPLICATION_CONTROLLER, TEMPLATE);
     assertEquals(yaml("{app: web}"), rc.at("/spec/selector"));
