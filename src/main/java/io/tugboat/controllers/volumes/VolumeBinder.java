@@ -67,7 +67,10 @@ public final class VolumeBinder {
             if (d.error() != null) {
               ctx.getLog().debug("{} not done; the next pass decides again: {}", d.target(), d.error().getMessage());
             }
-            pass(ctx, store, volumesDir, clock, inFlight);
+            // One pass for a burst of answers (a pass reads every claim and volume).
+            if (pending.compareAndSet(false, true)) {
+              ctx.getSelf().tell(Tick.INSTANCE);
+            }
             return Behaviors.same();
           })
           .onSignal(PostStop.class, s -> {
