@@ -36,7 +36,7 @@ public final class VolumeBinder {
   /** Look at everything again. */
   public enum Tick implements Command { INSTANCE }
 
-  private record Done(String target, Plan.Action action, Throwable error) implements Command {}
+  private record Done(String target, Throwable error) implements Command {}
 
   private static final Duration RESYNC = Duration.ofSeconds(30);
   private static final String COMPONENT = "persistentvolume-binder-controller";
@@ -114,7 +114,7 @@ public final class VolumeBinder {
           return ok;
         });
       }
-      ctx.pipeToSelf(write, (ok, error) -> new Done(target, action, error));
+      ctx.pipeToSelf(write, (ok, error) -> new Done(target, error));
     }
   }
 
