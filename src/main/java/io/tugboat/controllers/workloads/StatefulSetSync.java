@@ -246,8 +246,9 @@ public final class StatefulSetSync {
     JsonNode maxUnavailableSpec = strategy.path("rollingUpdate").get("maxUnavailable");
     if (maxUnavailableSpec != null && !maxUnavailableSpec.isNull()) {
       // maxUnavailable (MaxUnavailableStatefulSet): as many outdated pods at once as the unavailable budget
-      // leaves, highest ordinal first; any unavailable pod of the set counts against it.
-      int budget = Math.max(1, Rollout.scaled(maxUnavailableSpec, replicas, false, 1));
+      // leaves, highest ordinal first; any unavailable pod of the set counts against it. Under OrderedReady the
+      // loop above already stops at the first pod that is not ready, so it stays one at a time (as Kubernetes).
+      int budget = Math.max(1, Rollout.scaled(maxUnavailableSpec, replicas, true, 1)); // percentages round up
       int unavailable = 0;
       for (int ordinal = start; ordinal < start + replicas; ordinal++) {
         JsonNode pod = byOrdinal.get(ordinal);
