@@ -112,16 +112,41 @@ public final class StatefulSetPods {
     return ref;
   }
 
-  /** A copy of a claim that also belongs to {@code owner} (whenScaled=Delete: the condemned pod); null if it does. */
-  static ObjectNode ownedBy(JsonNode claim, JsonNode owner) {
-    String uid = Json.metaText(owner, "uid");
+  /**
+   * A copy of a claim whose ownerReferences follow the set's persistentVolumeClaimRetentionPolicy
+   * (updateClaimOwnerRefForSetAndPod): whenScaled=Delete and a condemned ordinal: owned by the pod only, so the
+   * garbage collector deletes the claim after it; else whenDeleted=Delete: owned by the set, not the pod; Retain:
+   * by neither. References to anything else are kept. Null when the claim already is so.
+   */
+  static ObjectNode withRetention(JsonNode set, JsonNode claim, JsonNode pod, boolean condemned) {
+    JsonNode policy = set.path("spec").path("persistentVolumeClaimRetentionPolicy");
+    boolean toPod = condemned && "Delete".equals(Json.text(policy.path("whenScaled")));
+    boolean toSet = !toPod && "Delete".equals(Json.text(policy.path("whenDeleted")));
+    String setUid = Json.metaText(set, "uid");
+    String podUid = Json.metaText(pod, "uid");
+    ArrayNode refs = Json.NODES.arrayNode();
     for (JsonNode ref : claim.path("metadata").path("ownerReferences")) {
-      if (uid.equals(Json.text(ref.path("uid")))) {
-        return null;
+      String uid = Json.text(ref.path("uid"));
+      if (!uid.equals(setUid) && !uid.equals(podUid)) {
+        refs.add(ref);
       }
     }
+    if (toSet) {
+      refs.add(reference(set));
+    }
+    if (toPod) {
+      refs.add(reference(pod));
+    }
+    JsonNode before = claim.path("metadata").path("ownerReferences");
+    if (refs.equals(before) || (refs.isEmpty() && before.isMissingNode())) {
+      return null;
+    }
     ObjectNode copy = (ObjectNode) claim.deepCopy();
-    Json.meta(copy).withArray("ownerReferences").add(reference(owner));
+    if (refs.isEmpty()) {
+      Json.meta(copy).remove("ownerReferences");
+    } else {
+      Json.meta(copy).set("ownerReferences", refs);
+    }
     return copy;
   }
 

@@ -32,8 +32,10 @@ import java.util.TreeMap;
  *       from the current revision below the partition and from the update revision above it; a Failed or
  *       Succeeded pod deleted and made again under the same name. OrderedReady stops at the first pod that is
  *       missing, terminating or not Running and Ready; Parallel goes on;</li>
+ *   <li>claims' ownerReferences brought in line with the retention policy (whenDeleted=Delete: the set;
+ *       whenScaled=Delete and a condemned ordinal: the pod only), before any pod goes;</li>
  *   <li>condemned pods (ordinals beyond), highest first, one at a time under OrderedReady, their claims kept
- *       (whenScaled=Delete: handed to the pod so they go with it);</li>
+ *       unless the step before handed them to the pod;</li>
  *   <li>RollingUpdate: from the highest ordinal down to the partition, the first pod of another revision deleted
  *       (it comes back from the update revision), waiting while any is not Running and available; with
  *       rollingUpdate.maxUnavailable, as many at once as that many unavailable pods allow;</li>
@@ -158,6 +160,23 @@ public final class StatefulSetSync {
     String setName = Json.metaText(set, "name");
     String ns = Json.metaText(set, "namespace");
 
+    // Claims' owners follow the retention policy before any pod is deleted, so a condemned pod's claims are
+    // already its own when it goes.
+    for (Map.Entry<Integer, JsonNode> e : byOrdinal.entrySet()) {
+      boolean condemned = e.getKey() < start || e.getKey() >= start + replicas;
+      for (String name : StatefulSetPods.claimNames(set, e.getKey())) {
+        JsonNode claim = claims.get(name);
+        ObjectNode fixed = claim == null || Owners.deleting(claim) ? null
+            : StatefulSetPods.withRetention(set, claim, e.getValue(), condemned);
+        if (fixed != null) {
+          writes.add(update(StatefulSetPods.CLAIMS, fixed));
+        }
+      }
+    }
+    if (!writes.isEmpty()) {
+      return;
+    }
+
     for (int ordinal = start; ordinal < start + replicas; ordinal++) {
       JsonNode pod = byOrdinal.get(ordinal);
       String podName = StatefulSetPods.name(set, ordinal);
@@ -212,8 +231,6 @@ public final class StatefulSetSync {
         firstUnhealthy = condemned.get(i);
       }
     }
-    boolean whenScaledDelete = "Delete".equals(Json.text(set.path("spec")
-        .path("persistentVolumeClaimRetentionPolicy").path("whenScaled")));
     for (JsonNode pod : condemned) {
       if (Owners.deleting(pod)) {
         if (monotonic) {
@@ -223,15 +240,6 @@ public final class StatefulSetSync {
       }
       if (!healthy(pod) && monotonic && pod != firstUnhealthy) {
         return;
-      }
-      if (whenScaledDelete) {
-        for (String name : StatefulSetPods.claimNames(set, StatefulSetPods.ordinal(set, pod))) {
-          JsonNode claim = claims.get(name);
-          ObjectNode owned = claim == null ? null : StatefulSetPods.ownedBy(claim, pod);
-          if (owned != null) {
-            writes.add(update(StatefulSetPods.CLAIMS, owned));
-          }
-        }
       }
       writes.add(delete(set, pod, ns));
       if (monotonic) {

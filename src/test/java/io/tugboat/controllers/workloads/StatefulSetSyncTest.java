@@ -213,8 +213,45 @@ class StatefulSetSyncTest {
     settle(w);
     assertNull(w.get(PODS, "web-1"));
     JsonNode refs = w.get(CLAIMS, "www-web-1").path("metadata").path("ownerReferences");
-    assertEquals(2, refs.size(), refs.toString());
-    assertEquals(podUid, refs.get(1).path("uid").asText());
+    assertEquals(1, refs.size(), "the pod's only, so the claim goes with it: " + refs);
+    assertEquals(podUid, refs.get(0).path("uid").asText());
+    assertEquals(Json.metaText(w.get(STS, "web"), "uid"), w.get(CLAIMS, "www-web-0").path("metadata")
+        .path("ownerReferences").get(0).path("uid").asText(), "kept claims stay the set's");
+  }
+
+  @Test
+  void claimsFollowARetentionPolicyChangedAfterTheyWereMade() {
+    World w = new World();
+    w.create(STS, web(2, "Parallel", "nginx:1"));
+    settle(w);
+    w.makeReady(2);
+    assertTrue(w.get(CLAIMS, "www-web-0").path("metadata").path("ownerReferences").isMissingNode());
+    patchSpec(w, "persistentVolumeClaimRetentionPolicy", json("{'whenDeleted':'Delete','whenScaled':'Retain'}"));
+    settle(w);
+    for (String claim : List.of("www-web-0", "www-web-1")) {
+      JsonNode refs = w.get(CLAIMS, claim).path("metadata").path("ownerReferences");
+      assertEquals(1, refs.size(), refs.toString());
+      assertEquals("StatefulSet", refs.get(0).path("kind").asText());
+    }
+    patchSpec(w, "persistentVolumeClaimRetentionPolicy", json("{'whenDeleted':'Retain','whenScaled':'Retain'}"));
+    settle(w);
+    assertTrue(w.get(CLAIMS, "www-web-1").path("metadata").path("ownerReferences").isMissingNode());
+  }
+
+  @Test
+  void aCondemnedPodGoesOnlyOnceItsClaimsAreItsOwn() {
+    World w = new World();
+    ObjectNode set = web(2, "Parallel", "nginx:1");
+    ((ObjectNode) set.path("spec")).putObject("persistentVolumeClaimRetentionPolicy")
+        .put("whenDeleted", "Retain").put("whenScaled", "Delete");
+    w.create(STS, set);
+    settle(w);
+    w.makeReady(2);
+    patchSpec(w, "replicas", Json.NODES.numberNode(1));
+    List<Plan.Action> first = StatefulSetSync.plan(w.get(STS, "web"), w.list(REVISIONS), w.list(PODS),
+        w.list(CLAIMS), w.now).actions();
+    assertTrue(first.stream().noneMatch(a -> a instanceof Plan.Delete), "claims first: " + first);
+    assertTrue(first.stream().anyMatch(a -> a instanceof Plan.Update u && u.key().name().equals("www-web-1")));
   }
 
   @Test
