@@ -253,6 +253,26 @@ class StatefulSetControllersTest {
   }
 
   @Test
+  void whenScaledDeleteTakesTheClaimsOfRemovedOrdinalsAndWhenDeletedTheRest() throws Exception {
+    String ns = namespace("retention");
+    ObjectNode set = web(ns, 3, "nginx:1");
+    ((ObjectNode) set.path("spec")).putObject("persistentVolumeClaimRetentionPolicy")
+        .put("whenDeleted", "Delete").put("whenScaled", "Delete");
+    node.create(STS, set);
+    readyWith(ns, 3);
+    patch(ns, "{'spec':{'replicas':1}}");
+    eventually(() -> {
+      assertEquals(List.of("web-0"), podNames(ns));
+      assertEquals(List.of("www-web-0"), list(CLAIMS, ns).stream().map(c -> Json.metaText(c, "name")).toList());
+    });
+    await(node.store.delete(ObjectKey.of(STS, ns, "web"), null, null, null, "Background", request("delete")));
+    eventually(() -> {
+      assertEquals(List.of(), podNames(ns));
+      assertEquals(List.of(), list(CLAIMS, ns));
+    });
+  }
+
+  @Test
   void rollingUpdateReplacesPodsInReverseOrdinalOrder() throws Exception {
     String ns = namespace("rolling");
     node.create(STS, web(ns, 3, "nginx:1"));
