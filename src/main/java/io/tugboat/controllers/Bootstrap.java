@@ -36,7 +36,8 @@ public final class Bootstrap {
       }
     }
     return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new))
-        .thenCompose(done -> apiService(store, config.getInt("tugboat.api.port")));
+        .thenCompose(done -> apiService(store, config.getInt("tugboat.api.port")))
+        .thenCompose(done -> io.tugboat.controllers.volumes.Volumes.defaultStorageClass(store, config));
   }
 
   private static CompletableFuture<Void> apiService(ObjectStore store, int apiPort) {

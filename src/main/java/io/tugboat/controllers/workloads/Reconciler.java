@@ -59,7 +59,8 @@ public interface Reconciler {
   /** Every kind's reconciler: what {@link Workloads} runs and the dispatcher wakes. */
   static List<Reconciler> all(WorkloadSettings settings) {
     return List.of(replicaSets(settings.burst()), replicationControllers(settings.burst()), deployments(),
-        new Jobs(settings.burst(), settings.job()), new DaemonSetReconciler(settings.burst()));
+        new Jobs(settings.burst(), settings.job()), new DaemonSetReconciler(settings.burst()),
+        new StatefulSetReconciler());
   }
 
   /** ReplicaSets (apps/v1). */

@@ -181,18 +181,51 @@ public final class AppsRules {
 
     @Override
     public List<FieldError> validate(ObjectNode obj) {
-      List<FieldError> errs = super.validate(obj);
+      List<FieldError> errs = super.validate(withClaimVolumes(obj));
       JsonNode spec = obj.path("spec");
       Fields.oneOf(errs, spec, "podManagementPolicy", "spec.podManagementPolicy", List.of("OrderedReady", "Parallel"));
       JsonNode strategy = spec.path("updateStrategy");
       Fields.oneOf(errs, strategy, "type", "spec.updateStrategy.type", List.of("OnDelete", "RollingUpdate"));
       Fields.nonNegative(errs, strategy.path("rollingUpdate"), "partition", "spec.updateStrategy.rollingUpdate.partition");
+      JsonNode maxUnavailable = strategy.path("rollingUpdate").get("maxUnavailable");
+      String muPath = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+      IntOrPercent.validatePositive(errs, maxUnavailable, muPath);
+      IntOrPercent.notMoreThan100(errs, maxUnavailable, muPath);
+      if (maxUnavailable != null && !maxUnavailable.isNull() && IntOrPercent.isZero(maxUnavailable)) {
+        errs.add(FieldError.invalid(muPath, IntOrPercent.show(maxUnavailable), "must be greater than 0"));
+      }
       JsonNode retention = spec.path("persistentVolumeClaimRetentionPolicy");
       Fields.oneOf(errs, retention, "whenDeleted", "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
           List.of("Retain", "Delete"));
       Fields.oneOf(errs, retention, "whenScaled", "spec.persistentVolumeClaimRetentionPolicy.whenScaled",
           List.of("Retain", "Delete"));
       return errs;
+    }
+
+    /**
+     * The set as its pods will be: each volumeClaimTemplate a persistentVolumeClaim volume of the template, so
+     * volumeMounts may name claim templates (Kubernetes does not check the template's volumes at all).
+     */
+    private static ObjectNode withClaimVolumes(ObjectNode obj) {
+      JsonNode claims = obj.path("spec").path("volumeClaimTemplates");
+      JsonNode podSpec = obj.path("spec").path("template").path("spec");
+      if (!claims.isArray() || claims.isEmpty() || !podSpec.isObject()) {
+        return obj;
+      }
+      ObjectNode copy = obj.deepCopy();
+      com.fasterxml.jackson.databind.node.ArrayNode volumes =
+          ((ObjectNode) copy.path("spec").path("template").path("spec")).withArray("volumes");
+      List<String> named = new ArrayList<>();
+      volumes.forEach(v -> named.add(v.path("name").asText()));
+      for (JsonNode c : claims) {
+        String name = c.path("metadata").path("name").asText();
+        if (!name.isEmpty() && !named.contains(name)) {
+          ObjectNode v = volumes.addObject();
+          v.put("name", name);
+          v.putObject("persistentVolumeClaim").put("claimName", name);
+        }
+      }
+      return copy;
     }
 
     @Override

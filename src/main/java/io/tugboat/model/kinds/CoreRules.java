@@ -198,6 +198,10 @@ public final class CoreRules {
         now.remove("volumeName");
         before.remove("volumeName");
       }
+      // A claim without a class gets the default one later (retroactive default StorageClass assignment).
+      if (!before.has("storageClassName")) {
+        now.remove("storageClassName");
+      }
       if (!Fields.same(now, before)) {
         errs.add(FieldError.forbidden("spec",
             "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));

@@ -143,6 +143,33 @@ class AppsRulesTest {
   }
 
   @Test
+  void statefulSetMountsMayNameClaimTemplatesButNotUnknownVolumes() {
+    String template = """
+        template:
+          metadata: {labels: {app: web}}
+          spec: {containers: [{name: c, image: 'nginx:1', volumeMounts: [{name: www, mountPath: /data}]}]}
+        """;
+    ObjectNode sts = defaulted(AppsRules.STATEFUL_SET, "serviceName: web\nselector: {matchLabels: {app: web}}\n"
+        + "volumeClaimTemplates: [{metadata: {name: www}, spec: {accessModes: [ReadWriteOnce]}}]\n" + template);
+    assertEquals(List.of(), AppsRules.STATEFUL_SET.validate(sts));
+    assertFalse(sts.at("/spec/template/spec").has("volumes"), "validation leaves the object as it was");
+    ObjectNode without = defaulted(AppsRules.STATEFUL_SET, "serviceName: web\nselector: {matchLabels: {app: web}}\n"
+        + template);
+    assertEquals(List.of("spec.template.spec.containers[0].volumeMounts[0].name"),
+        io.tugboat.model.TestObjects.fields(AppsRules.STATEFUL_SET.validate(without)));
+  }
+
+  @Test
+  void statefulSetMaxUnavailableMustBePositive() {
+    ObjectNode sts = defaulted(AppsRules.STATEFUL_SET, "serviceName: web\nselector: {matchLabels: {app: web}}\n"
+        + "updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0}}\n" + TEMPLATE);
+    assertEquals(List.of("spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: must be greater than 0"),
+        described(AppsRules.STATEFUL_SET.validate(sts)));
+    ((ObjectNode) sts.at("/spec/updateStrategy/rollingUpdate")).put("maxUnavailable", "50%");
+    assertEquals(List.of(), AppsRules.STATEFUL_SET.validate(sts));
+  }
+
+  @Test
   void replicationControllerSelectorAndLabelsDefaultToTemplateLabels() {
     ObjectNode rc = defaulted(AppsRules.REPLICATION_CONTROLLER, TEMPLATE);
     assertEquals(yaml("{app: web}"), rc.at("/spec/selector"));

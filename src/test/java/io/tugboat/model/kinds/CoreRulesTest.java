@@ -55,6 +55,17 @@ class CoreRulesTest {
   }
 
   @Test
+  void aClaimWithoutClassMayGetOneOnceAndKeepsIt() {
+    ObjectNode old = yaml("spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}");
+    ObjectNode classed = yaml("spec: {accessModes: [ReadWriteOnce], storageClassName: standard,"
+        + " resources: {requests: {storage: 1Gi}}}");
+    assertEquals(List.of(), CoreRules.PERSISTENT_VOLUME_CLAIM.validateUpdate(classed, old));
+    ObjectNode other = yaml("spec: {accessModes: [ReadWriteOnce], storageClassName: fast,"
+        + " resources: {requests: {storage: 1Gi}}}");
+    assertEquals(List.of("spec"), fields(CoreRules.PERSISTENT_VOLUME_CLAIM.validateUpdate(other, classed)));
+  }
+
+  @Test
   void nodeTaintsNeedKeyAndKnownEffect() {
     assertEquals(List.of("spec.taints[0].key: Required value",
         "spec.taints[0].effect: Unsupported value: \"Sometimes\": supported values: \"NoSchedule\","
