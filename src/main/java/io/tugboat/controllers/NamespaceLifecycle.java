@@ -38,16 +38,8 @@ public final class NamespaceLifecycle {
   public static Behavior<Command> create(ObjectStore store) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ResourceType nsType = ResourceRegistry.byPath("", "v1", "namespaces").orElseThrow();
-      WatchCache.Start start = store.cache().watch(nsType.storageKey(), null, -1, false, new WatchCache.Watcher() {
-        @Override
-        public boolean offer(WatchCache.Change change) {
-          ctx.getSelf().tell(Sync.INSTANCE);
-          return true;
-        }
-
-        @Override
-        public void close() {}
-      });
+      WatchCache.Start start = store.cache().watch(nsType.storageKey(), null, -1, false,
+          WatchCache.Watcher.of(change -> ctx.getSelf().tell(Sync.INSTANCE)));
       ctx.getSelf().tell(Sync.INSTANCE);
       return Behaviors.receive(Command.class)
           .onMessage(Sync.class, s -> {

@@ -226,6 +226,24 @@ public final class ObjectLifecycle {
     list.add(finalizer);
   }
 
+  /** A copy of {@code obj} without {@code finalizer} (and without the list when that was the last). */
+  public static ObjectNode withoutFinalizer(JsonNode obj, String finalizer) {
+    ObjectNode copy = (ObjectNode) obj.deepCopy();
+    ArrayNode kept = copy.arrayNode();
+    for (JsonNode f : obj.path("metadata").path("finalizers")) {
+      if (!finalizer.equals(f.asText())) {
+        kept.add(f);
+      }
+    }
+    ObjectNode meta = (ObjectNode) copy.path("metadata");
+    if (kept.isEmpty()) {
+      meta.remove("finalizers");
+    } else {
+      meta.set("finalizers", kept);
+    }
+    return copy;
+  }
+
   /** The kind as Kubernetes names it in messages: Deployment.apps, Pod. */
   public static String qualifiedKind(ResourceType type) {
     return type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();

@@ -74,6 +74,23 @@ public final class WatchCache {
     default boolean bookmark(long resourceVersion) {
       return true;
     }
+
+    /**
+     * A watcher that hands every change to {@code onChange} (an actor's tell: it never blocks) and ignores the
+     * end of the watch, for the controllers that watch their own cache, which ends only with the node.
+     */
+    static Watcher of(java.util.function.Consumer<Change> onChange) {
+      return new Watcher() {
+        @Override
+        public boolean offer(Change change) {
+          onChange.accept(change);
+          return true;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
   }
 
   /** A consistent list: the matching entries, sorted by namespace/name, and the cache's resourceVersion. */

@@ -149,16 +149,8 @@ public final class CronJobController {
 
     private Behavior<Command> start() {
       for (ResourceType t : List.of(CronJobSync.CRON_JOBS, CronJobSync.JOBS)) {
-        cancels.add(store.cache().watch(t.storageKey(), null, -1, false, new WatchCache.Watcher() {
-          @Override
-          public boolean offer(WatchCache.Change change) {
-            ctx.getSelf().tell(new Changed(change));
-            return true;
-          }
-
-          @Override
-          public void close() {}
-        }).cancel());
+        cancels.add(store.cache().watch(t.storageKey(), null, -1, false,
+            WatchCache.Watcher.of(change -> ctx.getSelf().tell(new Changed(change)))).cancel());
       }
       // Every CronJob once: the watches only bring changes from now on.
       enqueue(store.cache().list(CronJobSync.CRON_JOBS.storageKey(), null, e -> true, null, 0).items().stream()
@@ -227,7 +219,7 @@ public final class CronJobController {
       decision.wakeAt().ifPresentOrElse(at -> wakeAt.put(key, at), () -> wakeAt.remove(key));
       for (Plan.Action action : decision.writes()) {
         inFlight.merge(key, 1, Integer::sum);
-        ctx.pipeToSelf(perform(action, now), (result, error) ->
+        ctx.pipeToSelf(action.perform(store, verb -> request(verb, now)), (result, error) ->
             new Written(key, action, result == null ? null : result.object(), error));
       }
     }
@@ -253,7 +245,7 @@ public final class CronJobController {
         ctx.getLog().debug("cronjob {}: {} failed: {}", key.sortKey(), w.action().getClass().getSimpleName(),
             error.getMessage());
       }
-      Plan.Note note = noteOf(w.action(), error == null);
+      Plan.Note note = w.action().note(error == null);
       if (note != null) {
         String detail = error == null ? Json.metaText(w.result(), "name")
             : error instanceof ApiException ae ? ae.error().message() : String.valueOf(error.getMessage());
@@ -283,26 +275,6 @@ public final class CronJobController {
         Duration delay = Duration.between(clock.instant(), at);
         timers.startSingleTimer(TIMER, Tick.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
       });
-    }
-
-    private CompletionStage<ObjectStore.WriteResult> perform(Plan.Action action, Instant now) {
-      if (action instanceof Plan.Create c) {
-        return store.create(c.type(), c.object(), request("create", now));
-      } else if (action instanceof Plan.Update u) {
-        return store.update(u.key(), u.object(), u.subresource(), request("update", now));
-      }
-      Plan.Delete d = (Plan.Delete) action;
-      return store.delete(d.key(), d.uid().isEmpty() ? null : d.uid(), null, null, d.propagationPolicy(),
-          request("delete", now));
-    }
-
-    private static Plan.Note noteOf(Plan.Action action, boolean ok) {
-      if (action instanceof Plan.Create c) {
-        return ok ? c.onSuccess() : c.onFailure();
-      } else if (action instanceof Plan.Update u) {
-        return ok ? u.onSuccess() : null;
-      }
-      return ok ? ((Plan.Delete) action).onSuccess() : null;
     }
 
     private void report(JsonNode cronJob, Plan.Note note, String detail, Instant now) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.controllers.workloads.Owners;
 import io.tugboat.controllers.workloads.Plan;
 import io.tugboat.model.Json;
+import io.tugboat.model.ObjectLifecycle;
 import io.tugboat.model.Subresource;
 import io.tugboat.store.ObjectKey;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public final class GarbageCollection {
         dependents.forEach((k, dep) -> writes.add(new Plan.Update(k, Owners.released(dep, uid), Subresource.MAIN, null)));
         return writes;
       }
-      return List.of(new Plan.Update(key, withoutFinalizer(owner, ORPHAN), Subresource.MAIN, null));
+      return List.of(new Plan.Update(key, ObjectLifecycle.withoutFinalizer(owner, ORPHAN), Subresource.MAIN, null));
     }
     if (hasFinalizer(owner, FOREGROUND)) {
       for (JsonNode dep : dependents.values()) {
@@ -103,7 +104,7 @@ public final class GarbageCollection {
           }
         }
       }
-      return List.of(new Plan.Update(key, withoutFinalizer(owner, FOREGROUND), Subresource.MAIN, null));
+      return List.of(new Plan.Update(key, ObjectLifecycle.withoutFinalizer(owner, FOREGROUND), Subresource.MAIN, null));
     }
     return List.of();
   }
@@ -121,21 +122,5 @@ public final class GarbageCollection {
       }
     }
     return false;
-  }
-
-  private static ObjectNode withoutFinalizer(JsonNode obj, String finalizer) {
-    ObjectNode copy = (ObjectNode) obj.deepCopy();
-    ArrayNode kept = Json.NODES.arrayNode();
-    for (JsonNode f : obj.path("metadata").path("finalizers")) {
-      if (!finalizer.equals(f.asText())) {
-        kept.add(f);
-      }
-    }
-    if (kept.isEmpty()) {
-      Json.meta(copy).remove("finalizers");
-    } else {
-      Json.meta(copy).set("finalizers", kept);
-    }
-    return copy;
   }
 }

@@ -113,16 +113,8 @@ public final class GarbageCollector {
         if (!seen.add(t.storageKey())) {
           continue;
         }
-        WatchCache.Start st = store.cache().watch(t.storageKey(), null, -1, true, new WatchCache.Watcher() {
-          @Override
-          public boolean offer(WatchCache.Change change) {
-            ctx.getSelf().tell(new Changed(change));
-            return true;
-          }
-
-          @Override
-          public void close() {}
-        });
+        WatchCache.Start st = store.cache().watch(t.storageKey(), null, -1, true,
+            WatchCache.Watcher.of(change -> ctx.getSelf().tell(new Changed(change))));
         cancels.add(st.cancel());
         st.backlog().forEach(this::apply);
       }

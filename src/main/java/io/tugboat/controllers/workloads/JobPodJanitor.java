@@ -43,18 +43,11 @@ public final class JobPodJanitor {
       return Behaviors.receive(Command.class)
           .onMessage(Start.class, s -> {
             cancels.add(store.cache().watch(ReplicaSetSync.PODS.storageKey(), null, -1, false,
-                new WatchCache.Watcher() {
-                  @Override
-                  public boolean offer(WatchCache.Change change) {
-                    if (!change.type().equals("DELETED") && JobTracking.tracked(change.entry().object())) {
-                      ctx.getSelf().tell(new Changed(change.entry().key()));
-                    }
-                    return true;
+                WatchCache.Watcher.of(change -> {
+                  if (!change.type().equals("DELETED") && JobTracking.tracked(change.entry().object())) {
+                    ctx.getSelf().tell(new Changed(change.entry().key()));
                   }
-
-                  @Override
-                  public void close() {}
-                }).cancel());
+                })).cancel());
             timers.startTimerWithFixedDelay(Sweep.INSTANCE, Sweep.INSTANCE, Duration.ZERO, period);
             return Behaviors.same();
           })

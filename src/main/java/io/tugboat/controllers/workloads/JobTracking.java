@@ -70,19 +70,7 @@ final class JobTracking {
 
   /** A copy of the pod without the Job's finalizer. */
   static ObjectNode withoutFinalizer(JsonNode pod) {
-    ObjectNode copy = (ObjectNode) pod.deepCopy();
-    ArrayNode kept = Json.NODES.arrayNode();
-    for (JsonNode f : pod.path("metadata").path("finalizers")) {
-      if (!FINALIZER.equals(f.asText())) {
-        kept.add(f);
-      }
-    }
-    if (kept.isEmpty()) {
-      Json.meta(copy).remove("finalizers");
-    } else {
-      Json.meta(copy).set("finalizers", kept);
-    }
-    return copy;
+    return io.tugboat.model.ObjectLifecycle.withoutFinalizer(pod, FINALIZER);
   }
 
   /**

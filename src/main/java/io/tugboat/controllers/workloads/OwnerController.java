@@ -152,7 +152,7 @@ public final class OwnerController {
       }
       for (Plan.Action action : plan.actions()) {
         inFlight++;
-        ctx.pipeToSelf(perform(action, now), (result, error) ->
+        ctx.pipeToSelf(action.perform(store, verb -> request(verb, now)), (result, error) ->
             new Written(action, result == null ? null : result.object(), error));
       }
       timers.cancel(WAKE);
@@ -164,7 +164,7 @@ public final class OwnerController {
     private Behavior<Command> written(Written w) {
       inFlight--;
       Throwable error = w.error() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : w.error();
-      Plan.Note note = noteOf(w.action(), error == null);
+      Plan.Note note = w.action().note(error == null);
       if (error != null) {
         failed = true;
         if (stepFailure == null && !(w.action() instanceof Plan.Update)) {
@@ -189,27 +189,6 @@ public final class OwnerController {
         }
       }
       return Behaviors.same();
-    }
-
-    private CompletionStage<ObjectStore.WriteResult> perform(Plan.Action action, Instant now) {
-      if (action instanceof Plan.Create c) {
-        return store.create(c.type(), c.object(), request("create", now));
-      } else if (action instanceof Plan.Update u) {
-        return store.update(u.key(), u.object(), u.subresource(), request("update", now));
-      }
-      Plan.Delete d = (Plan.Delete) action;
-      return store.delete(d.key(), d.uid().isEmpty() ? null : d.uid(), null, d.gracePeriodSeconds(),
-          d.propagationPolicy(),
-          request("delete", now));
-    }
-
-    private static Plan.Note noteOf(Plan.Action action, boolean ok) {
-      if (action instanceof Plan.Create c) {
-        return ok ? c.onSuccess() : c.onFailure();
-      } else if (action instanceof Plan.Update u) {
-        return ok ? u.onSuccess() : null;
-      }
-      return ok ? ((Plan.Delete) action).onSuccess() : null;
     }
 
     /** Writes the Event of a write about the owner, as it is cached now. */

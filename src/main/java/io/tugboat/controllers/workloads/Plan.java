@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
 import io.tugboat.store.ObjectKey;
+import io.tugboat.store.ObjectStore;
+import io.tugboat.store.RequestInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * What one reconcile step of an owner decided: writes to make now (independent of each other, so they go out
@@ -39,7 +43,30 @@ public record Plan(List<Action> actions, Optional<Instant> wakeAt) {
   public record Failure(String reason, String message) {}
 
   /** One write. */
-  public sealed interface Action {}
+  public sealed interface Action {
+    /** The Event to report once the write succeeded ({@code ok}) or failed; null for none. */
+    default Note note(boolean ok) {
+      if (this instanceof Create c) {
+        return ok ? c.onSuccess() : c.onFailure();
+      } else if (this instanceof Update u) {
+        return ok ? u.onSuccess() : null;
+      }
+      return ok ? ((Delete) this).onSuccess() : null;
+    }
+
+    /** Sends the write to the store, as {@code request} (given the verb) names the writer. */
+    default CompletionStage<ObjectStore.WriteResult> perform(ObjectStore store,
+        Function<String, RequestInfo> request) {
+      if (this instanceof Create c) {
+        return store.create(c.type(), c.object(), request.apply("create"));
+      } else if (this instanceof Update u) {
+        return store.update(u.key(), u.object(), u.subresource(), request.apply("update"));
+      }
+      Delete d = (Delete) this;
+      return store.delete(d.key(), d.uid().isEmpty() ? null : d.uid(), null, d.gracePeriodSeconds(),
+          d.propagationPolicy(), request.apply("delete"));
+    }
+  }
 
   /**
    * Create an object (a pod from the template, a ReplicaSet). {@code onSuccess} names the created object with

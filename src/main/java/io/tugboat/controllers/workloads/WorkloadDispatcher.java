@@ -56,16 +56,8 @@ public final class WorkloadDispatcher {
       return Behaviors.receive(Command.class)
           .onMessage(Start.class, s -> {
             for (String storageKey : watched(kinds)) {
-              cancels.add(store.cache().watch(storageKey, null, -1, false, new WatchCache.Watcher() {
-                @Override
-                public boolean offer(WatchCache.Change change) {
-                  ctx.getSelf().tell(new Changed(change));
-                  return true;
-                }
-
-                @Override
-                public void close() {}
-              }).cancel());
+              cancels.add(store.cache().watch(storageKey, null, -1, false,
+                  WatchCache.Watcher.of(change -> ctx.getSelf().tell(new Changed(change)))).cancel());
             }
             // Every owner once at start (the watches only bring changes from now on), then every resync period.
             ctx.getSelf().tell(Resync.INSTANCE);
