@@ -146,6 +146,7 @@ public final class Main {
       ClusterSingleton.get(system).init(SingletonActor.of(GarbageCollector.create(store, java.time.Clock.systemUTC()),
           "garbage-collector"));
       QuotaStatusController.init(system, store);
+      io.tugboat.controllers.podgc.PodGarbageCollector.init(system, store);
       io.tugboat.controllers.volumes.Volumes.init(system, store);
       ClusterSingleton.get(system).init(SingletonActor.of(Scheduler.create(store, SchedulerSettings.create(config)), "scheduler"));
       if (cluster.selfMember().hasRole("worker")) {

@@ -67,6 +67,8 @@ final class TestServer implements AutoCloseable {
     settings.put("tugboat.cronjob.enabled", false);
     // Nor the autoscaler: HPAs keep the status the tests wrote, and their targets their replicas.
     settings.put("tugboat.hpa.enabled", false);
+    // Nor the pod garbage collector: tests bind pods to nodes that do not exist.
+    settings.put("tugboat.pod-gc.enabled", false);
     settings.put("akka.loglevel", "WARNING");
     settings.putAll(overrides);
     Config config = ConfigFactory.load(ConfigFactory.parseMap(settings)
