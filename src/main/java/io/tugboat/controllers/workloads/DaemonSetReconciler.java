@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * DaemonSets (apps/v1): {@link DaemonSetSync} over the nodes and the namespace's pods and ControllerRevisions.
  * Holds the failed-pod backoff per DaemonSet and node in memory, as Kubernetes' controller does (a restart
- * forgets it). A node added or deleted wakes every DaemonSet; a node changed wakes those whose fit to it changed.
+ * forgets it; DaemonSets that are gone are forgotten at the next step of another). A node added or deleted wakes every DaemonSet; a node changed wakes those whose fit to it changed.
  */
 public final class DaemonSetReconciler implements Reconciler {
 
@@ -24,6 +24,11 @@ public final class DaemonSetReconciler implements Reconciler {
   /** The reconciler creating or deleting at most {@code burst} pods per step. */
   public DaemonSetReconciler(int burst) {
     this.burst = burst;
+  }
+
+  /** The DaemonSets whose failed-pod backoff is remembered (tests). */
+  int remembered() {
+    return backoff.size();
   }
 
   @Override
@@ -48,6 +53,13 @@ public final class DaemonSetReconciler implements Reconciler {
       backoff.remove(uid);
     } else {
       backoff.put(uid, Map.copyOf(step.backoff()));
+    }
+    if (!backoff.isEmpty()) {
+      // Forget DaemonSets that are gone (their loops stopped without another step).
+      java.util.Set<String> live = new java.util.HashSet<>();
+      cache.list(type().storageKey(), null, e -> true, null, 0).items()
+          .forEach(e -> live.add(Json.metaText(e.object(), "uid")));
+      backoff.keySet().retainAll(live);
     }
     return step.plan();
   }

@@ -92,4 +92,43 @@ class DaemonSetReconcilerTest {
     assertEquals(List.of(LOGS, SSD), wakes(DaemonNodesTest.node("n1", "{'disk':'ssd','rack':'r1'}",
         "[{'key':'dedicated','value':'db','effect':'NoExecute'}]"), Kind.SPEC));
   }
+
+  @Test
+  void theBackoffOfADaemonSetThatIsGoneIsForgotten() {
+    DaemonSetReconciler reconciler = new DaemonSetReconciler(500);
+    write(DaemonSetSync.NODES, DaemonNodesTest.node("n1", "{}", "[]"), Kind.CREATED);
+    ObjectNode logs = daemonSet("logs", "{}");
+    logs.with("metadata").put("uid", "u-logs");
+    write(DaemonSetSync.DAEMON_SETS, logs, Kind.METADATA);
+    java.time.Instant now = java.time.Instant.parse("2026-11-22T06:00:00Z");
+    // Steps until the DaemonSet's pod exists (its ControllerRevision comes first), then the pod fails.
+    ObjectNode pod = null;
+    for (int step = 0; step < 5 && pod == null; step++) {
+      for (Plan.Action a : reconciler.plan(cachedObject(LOGS), cache, now).actions()) {
+        if (a instanceof Plan.Create c) {
+          ObjectNode created = c.object().deepCopy();
+          created.with("metadata").put("name", created.path("metadata").path("generateName").asText("") + step);
+          created.with("metadata").put("uid", "u-pod-" + step);
+          write(c.type(), created, Kind.CREATED);
+          if (c.type().storageKey().equals(ReplicaSetSync.PODS.storageKey())) {
+            pod = created;
+          }
+        }
+      }
+    }
+    assertEquals(true, pod != null, "the DaemonSet created its pod");
+    pod.with("spec").put("nodeName", "n1");
+    pod.with("status").put("phase", "Failed");
+    write(ReplicaSetSync.PODS, pod, Kind.STATUS);
+    reconciler.plan(cachedObject(LOGS), cache, now);
+    assertEquals(1, reconciler.remembered(), "the failed pod's node backs off");
+
+    write(DaemonSetSync.DAEMON_SETS, cachedObject(LOGS), Kind.DELETED);
+    reconciler.plan(cachedObject(SSD), cache, now);
+    assertEquals(0, reconciler.remembered(), "forgotten once the DaemonSet is gone");
+  }
+
+  private ObjectNode cachedObject(ObjectKey key) {
+    return (ObjectNode) cache.get(key).orElseThrow().object().deepCopy();
+  }
 }
