@@ -82,29 +82,15 @@ public final class DaemonHistory {
 
   /** A new ControllerRevision of the DaemonSet's current template with this revision number. */
   public static ObjectNode snapshot(JsonNode ds, String hash, long revision) {
-    ObjectNode cr = Json.object();
-    cr.put("apiVersion", "apps/v1");
-    cr.put("kind", "ControllerRevision");
-    ObjectNode meta = Json.meta(cr);
-    meta.put("name", Json.metaText(ds, "name") + "-" + hash);
-    meta.put("namespace", Json.metaText(ds, "namespace"));
-    ObjectNode labels = meta.putObject("labels");
-    JsonNode templateLabels = ds.path("spec").path("template").path("metadata").path("labels");
-    if (templateLabels.isObject()) {
-      labels.setAll((ObjectNode) templateLabels.deepCopy());
-    }
-    labels.put(DaemonNodes.HASH_LABEL, hash);
+    ObjectNode cr = Revisions.of(ds, data(ds), DaemonNodes.HASH_LABEL, hash, revision);
     JsonNode annotations = ds.path("metadata").path("annotations");
     if (annotations.isObject() && annotations.size() > 0) {
       ObjectNode copied = (ObjectNode) annotations.deepCopy();
       copied.remove("kubectl.kubernetes.io/last-applied-configuration");
       if (copied.size() > 0) {
-        meta.set("annotations", copied);
+        Json.meta(cr).set("annotations", copied);
       }
     }
-    meta.putArray("ownerReferences").add(Owners.reference(ds));
-    cr.set("data", data(ds));
-    cr.put("revision", revision);
     return cr;
   }
 

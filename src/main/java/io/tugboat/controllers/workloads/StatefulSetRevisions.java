@@ -70,19 +70,7 @@ public final class StatefulSetRevisions {
 
   /** A new ControllerRevision of the set's template with this number. */
   public static ObjectNode newRevision(JsonNode set, JsonNode data, String hash, long number) {
-    ObjectNode rev = Json.object();
-    rev.put("apiVersion", "apps/v1");
-    rev.put("kind", "ControllerRevision");
-    ObjectNode meta = Json.meta(rev);
-    meta.put("name", Json.metaText(set, "name") + "-" + hash);
-    meta.put("namespace", Json.metaText(set, "namespace"));
-    ObjectNode labels = meta.putObject("labels");
-    Json.stringMap(set.path("spec").path("template").path("metadata").path("labels")).forEach(labels::put);
-    labels.put(HASH, hash);
-    meta.putArray("ownerReferences").add(Owners.reference(set));
-    rev.set("data", data.deepCopy());
-    rev.put("revision", number);
-    return rev;
+    return Revisions.of(set, data, HASH, hash, number);
   }
 
   /**
