@@ -6,13 +6,10 @@ import static io.tugboat.controllers.StoreNode.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.actor.typed.ActorRef;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.controllers.StoreNode;
-import io.tugboat.controllers.gc.GarbageCollector;
 import io.tugboat.model.Json;
 import io.tugboat.model.PatchType;
 import io.tugboat.model.PodBinding;
@@ -21,7 +18,6 @@ import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
 import io.tugboat.store.ObjectKey;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,29 +50,23 @@ class DaemonSetControllerTest {
   static Path dataDir;
 
   private static StoreNode node;
-  private static WorkloadSettings settings;
-  private static Consumer<ObjectKey> reconcile;
-  private static ActorRef<WorkloadDispatcher.Command> dispatcher;
+  private static ControllerNode controllers;
 
   @BeforeAll
   static void start() throws Exception {
-    node = new StoreNode("DaemonSetControllerTest", dataDir);
-    settings = new WorkloadSettings(Duration.ofSeconds(30), 500, Duration.ofMillis(200));
-    reconcile = Workloads.initLoops(node.testKit.system(), node.store, Clock.systemUTC(), settings);
-    dispatcher = node.testKit.spawn(WorkloadDispatcher.create(node.store, reconcile, settings));
-    node.testKit.spawn(GarbageCollector.create(node.store, Clock.systemUTC()));
+    controllers = new ControllerNode("DaemonSetControllerTest", dataDir);
+    node = controllers.node;
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.close();
+    if (controllers != null) {
+      controllers.close();
     }
   }
 
   private static String namespace(String name) throws Exception {
-    node.create(NAMESPACES, json("{'metadata':{'name':'" + name + "'}}"));
-    return name;
+    return controllers.namespace(name);
   }
 
   private static void addNode(String group, String name) throws Exception {
@@ -97,8 +86,7 @@ class DaemonSetControllerTest {
   }
 
   private static List<JsonNode> list(ResourceType type, String ns) {
-    return node.store.cache().list(type.storageKey(), ns, e -> true, null, 0).items().stream()
-        .map(e -> (JsonNode) e.object()).toList();
+    return controllers.list(type, ns);
   }
 
   private static List<JsonNode> activePods(String ns) {
@@ -124,11 +112,7 @@ class DaemonSetControllerTest {
   }
 
   private static void eventually(Runnable check) {
-    TestProbe<Void> probe = node.testKit.createTestProbe();
-    probe.awaitAssert(WAIT, Duration.ofMillis(100), () -> {
-      check.run();
-      return null;
-    });
+    controllers.eventually(check);
   }
 
   private static JsonNode ds(String ns) {
@@ -276,11 +260,11 @@ class DaemonSetControllerTest {
     setImage(ns, "fluentd:2");
     // Mid-rollout: a new pod that nobody made ready.
     eventually(() -> assertTrue(activePods(ns).stream().anyMatch(p -> !Pods.ready(p))));
-    node.testKit.stop(dispatcher);
+    controllers.stopDispatcher();
     ClusterSharding.get(node.testKit.system())
         .entityRefFor(OwnerController.typeKey(DAEMON_SETS), ObjectKey.of(DAEMON_SETS, ns, "fluentd").entityId())
         .tell(OwnerController.Stop.INSTANCE);
-    dispatcher = node.testKit.spawn(WorkloadDispatcher.create(node.store, reconcile, settings));
+    controllers.startDispatcher();
     awaitAllReady(ns, 3);
     eventually(() -> {
       kubelet(ns);

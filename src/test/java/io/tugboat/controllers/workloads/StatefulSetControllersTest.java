@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.actor.typed.ActorRef;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.controllers.StoreNode;
-import io.tugboat.controllers.gc.GarbageCollector;
 import io.tugboat.model.Json;
 import io.tugboat.model.PatchType;
 import io.tugboat.model.PodBinding;
@@ -22,7 +19,6 @@ import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
 import io.tugboat.store.ObjectKey;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,23 +52,18 @@ class StatefulSetControllersTest {
   static Path dataDir;
 
   private static StoreNode node;
-  private static WorkloadSettings settings;
-  private static Consumer<ObjectKey> reconcile;
-  private static ActorRef<WorkloadDispatcher.Command> dispatcher;
+  private static ControllerNode controllers;
 
   @BeforeAll
   static void start() throws Exception {
-    node = new StoreNode("StatefulSetControllersTest", dataDir);
-    settings = new WorkloadSettings(Duration.ofSeconds(30), 500, Duration.ofMillis(200));
-    reconcile = Workloads.initLoops(node.testKit.system(), node.store, Clock.systemUTC(), settings);
-    dispatcher = node.testKit.spawn(WorkloadDispatcher.create(node.store, reconcile, settings));
-    node.testKit.spawn(GarbageCollector.create(node.store, Clock.systemUTC()));
+    controllers = new ControllerNode("StatefulSetControllersTest", dataDir);
+    node = controllers.node;
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.close();
+    if (controllers != null) {
+      controllers.close();
     }
   }
 
@@ -124,8 +114,7 @@ class StatefulSetControllersTest {
   }
 
   private static String namespace(String name) throws Exception {
-    node.create(NAMESPACES, json("{'metadata':{'name':'" + name + "'}}"));
-    return name;
+    return controllers.namespace(name);
   }
 
   private static ObjectNode web(String ns, int replicas, String image) {
@@ -168,11 +157,7 @@ class StatefulSetControllersTest {
   }
 
   private static void eventually(Runnable check) {
-    TestProbe<Void> probe = node.testKit.createTestProbe();
-    probe.awaitAssert(WAIT, Duration.ofMillis(100), () -> {
-      check.run();
-      return null;
-    });
+    controllers.eventually(check);
   }
 
   private static void readyWith(String ns, int replicas) {
@@ -311,10 +296,10 @@ class StatefulSetControllersTest {
         JsonNode p = pod(ns, "web-2");
         assertTrue(p != null && "nginx:2".equals(p.path("spec").path("containers").get(0).path("image").asText()));
       });
-      node.testKit.stop(dispatcher);
+      controllers.stopDispatcher();
       ClusterSharding.get(node.testKit.system()).entityRefFor(OwnerController.typeKey(STS),
           ObjectKey.of(STS, ns, "web").entityId()).tell(OwnerController.Stop.INSTANCE);
-      dispatcher = node.testKit.spawn(WorkloadDispatcher.create(node.store, reconcile, settings));
+      controllers.startDispatcher();
       eventually(() -> {
         kubelet(ns);
         JsonNode s = status(ns);

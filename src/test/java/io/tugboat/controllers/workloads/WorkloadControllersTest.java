@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.actor.typed.ActorRef;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tugboat.controllers.StoreNode;
-import io.tugboat.controllers.gc.GarbageCollector;
 import io.tugboat.model.Json;
 import io.tugboat.model.PatchType;
 import io.tugboat.model.PodBinding;
@@ -23,13 +20,11 @@ import io.tugboat.model.Subresource;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.WatchCache;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,29 +48,23 @@ class WorkloadControllersTest {
   static Path dataDir;
 
   private static StoreNode node;
-  private static WorkloadSettings settings;
-  private static Consumer<ObjectKey> reconcile;
-  private static ActorRef<WorkloadDispatcher.Command> dispatcher;
+  private static ControllerNode controllers;
 
   @BeforeAll
   static void start() throws Exception {
-    node = new StoreNode("WorkloadControllersTest", dataDir);
-    settings = new WorkloadSettings(Duration.ofSeconds(30), 500, Duration.ofMillis(200));
-    reconcile = Workloads.initLoops(node.testKit.system(), node.store, Clock.systemUTC(), settings);
-    dispatcher = node.testKit.spawn(WorkloadDispatcher.create(node.store, reconcile, settings));
-    node.testKit.spawn(GarbageCollector.create(node.store, Clock.systemUTC()));
+    controllers = new ControllerNode("WorkloadControllersTest", dataDir);
+    node = controllers.node;
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.close();
+    if (controllers != null) {
+      controllers.close();
     }
   }
 
   private static String namespace(String name) throws Exception {
-    node.create(NAMESPACES, json("{'metadata':{'name':'" + name + "'}}"));
-    return name;
+    return controllers.namespace(name);
   }
 
   private static ObjectNode replicaSet(String ns, int replicas) {
@@ -92,8 +81,7 @@ class WorkloadControllersTest {
   }
 
   private static List<JsonNode> list(ResourceType type, String ns) {
-    return node.store.cache().list(type.storageKey(), ns, e -> true, null, 0).items().stream()
-        .map(e -> (JsonNode) e.object()).toList();
+    return controllers.list(type, ns);
   }
 
   private static List<JsonNode> activePods(String ns) {
@@ -114,11 +102,7 @@ class WorkloadControllersTest {
   }
 
   private static void eventually(Runnable check) {
-    TestProbe<Void> probe = node.testKit.createTestProbe();
-    probe.awaitAssert(WAIT, Duration.ofMillis(100), () -> {
-      check.run();
-      return null;
-    });
+    controllers.eventually(check);
   }
 
   private static JsonNode get(ResourceType type, String ns, String name) {
@@ -255,7 +239,7 @@ class WorkloadControllersTest {
         request("patch")));
     // Mid-rollout: the new ReplicaSet has pods that nobody made ready.
     eventually(() -> assertTrue(activePods(ns).stream().anyMatch(p -> !Pods.ready(p))));
-    node.testKit.stop(dispatcher);
+    controllers.stopDispatcher();
     ClusterSharding sharding = ClusterSharding.get(node.testKit.system());
     for (JsonNode rs : list(RS, ns)) {
       sharding.entityRefFor(OwnerController.typeKey(RS), ObjectKey.of(RS, ns, Json.metaText(rs, "name")).entityId())
@@ -263,7 +247,7 @@ class WorkloadControllersTest {
     }
     sharding.entityRefFor(OwnerController.typeKey(DEPLOYMENTS), ObjectKey.of(DEPLOYMENTS, ns, "web").entityId())
         .tell(OwnerController.Stop.INSTANCE);
-    dispatcher = node.testKit.spawn(WorkloadDispatcher.create(node.store, reconcile, settings));
+    controllers.startDispatcher();
     eventually(() -> {
       kubelet(ns);
       JsonNode d = get(DEPLOYMENTS, ns, "web");
