@@ -71,16 +71,9 @@ final class ReplicaCalculator {
   /** Replicas for a target average utilization of {@code resource} (percent of the pods' requests). */
   static Proposal utilization(int currentReplicas, int targetUtilization, String resource, String container,
       List<JsonNode> pods, Map<String, PodMetric> sampled, Params params, Instant now) throws CalculationException {
-    Map<String, PodMetric> metrics = new HashMap<>(sampled);
-    if (pods.isEmpty()) {
-      throw new CalculationException("no pods returned by selector while calculating replica count");
-    }
-    Groups groups = group(pods, metrics, resource, params, now);
-    metrics.keySet().removeAll(groups.ignored());
-    metrics.keySet().removeAll(groups.unready());
-    if (metrics.isEmpty()) {
-      throw new CalculationException("did not receive metrics for targeted pods (pods might be unready)");
-    }
+    Counted counted = counted(pods, sampled, resource, params, now);
+    Map<String, PodMetric> metrics = counted.metrics();
+    Groups groups = counted.groups();
     Map<String, Long> requests = requests(pods, container, resource);
     Ratio first = utilizationRatio(metrics, requests, targetUtilization);
     boolean scaleUpWithUnready = !groups.unready().isEmpty() && first.ratio() > 1.0;
@@ -114,16 +107,9 @@ final class ReplicaCalculator {
   /** Replicas for a target average usage per pod of {@code resource}, in milli-units. */
   static Proposal averageValue(int currentReplicas, long targetMilli, String resource, List<JsonNode> pods,
       Map<String, PodMetric> sampled, Params params, Instant now) throws CalculationException {
-    Map<String, PodMetric> metrics = new HashMap<>(sampled);
-    if (pods.isEmpty()) {
-      throw new CalculationException("no pods returned by selector while calculating replica count");
-    }
-    Groups groups = group(pods, metrics, resource, params, now);
-    metrics.keySet().removeAll(groups.ignored());
-    metrics.keySet().removeAll(groups.unready());
-    if (metrics.isEmpty()) {
-      throw new CalculationException("did not receive metrics for targeted pods (pods might be unready)");
-    }
+    Counted counted = counted(pods, sampled, resource, params, now);
+    Map<String, PodMetric> metrics = counted.metrics();
+    Groups groups = counted.groups();
     long usage = average(metrics);
     double ratio = (double) usage / targetMilli;
     boolean scaleUpWithUnready = !groups.unready().isEmpty() && ratio > 1.0;
@@ -229,6 +215,24 @@ final class ReplicaCalculator {
   }
 
   private record Groups(int ready, Set<String> unready, Set<String> missing, Set<String> ignored) {}
+
+  /** The samples that count (of pods neither ignored nor unready), a copy the caller may add to, and the groups. */
+  private record Counted(Map<String, PodMetric> metrics, Groups groups) {}
+
+  private static Counted counted(List<JsonNode> pods, Map<String, PodMetric> sampled, String resource,
+      Params params, Instant now) throws CalculationException {
+    Map<String, PodMetric> metrics = new HashMap<>(sampled);
+    if (pods.isEmpty()) {
+      throw new CalculationException("no pods returned by selector while calculating replica count");
+    }
+    Groups groups = group(pods, metrics, resource, params, now);
+    metrics.keySet().removeAll(groups.ignored());
+    metrics.keySet().removeAll(groups.unready());
+    if (metrics.isEmpty()) {
+      throw new CalculationException("did not receive metrics for targeted pods (pods might be unready)");
+    }
+    return new Counted(metrics, groups);
+  }
 
   /** groupPods: which pods count, which are unready, which lack a sample, which are ignored. */
   private static Groups group(List<JsonNode> pods, Map<String, PodMetric> metrics, String resource, Params params,
