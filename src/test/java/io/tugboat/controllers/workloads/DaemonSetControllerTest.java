@@ -13,12 +13,10 @@ import io.tugboat.controllers.StoreNode;
 import io.tugboat.model.Json;
 import io.tugboat.model.PatchType;
 import io.tugboat.model.PodBinding;
-import io.tugboat.model.ResourceRegistry;
 import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
 import io.tugboat.store.ObjectKey;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +41,6 @@ class DaemonSetControllerTest {
   static final ResourceType NODES = DaemonSetSync.NODES;
   static final ResourceType DAEMON_SETS = DaemonSetSync.DAEMON_SETS;
   static final ResourceType EVENTS = DaemonSetSync.EVENTS;
-  static final ResourceType NAMESPACES = ResourceRegistry.byPath("", "v1", "namespaces").orElseThrow();
-  static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir
   static Path dataDir;

@@ -19,7 +19,6 @@ import io.tugboat.model.ResourceType;
 import io.tugboat.model.Subresource;
 import io.tugboat.store.ObjectKey;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,8 +44,6 @@ class StatefulSetControllersTest {
   static final ResourceType STS = StatefulSetSync.STATEFUL_SETS;
   static final ResourceType CLAIMS = StatefulSetPods.CLAIMS;
   static final ResourceType EVENTS = ResourceRegistry.byPath("", "v1", "events").orElseThrow();
-  static final ResourceType NAMESPACES = ResourceRegistry.byPath("", "v1", "namespaces").orElseThrow();
-  static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir
   static Path dataDir;

@@ -20,7 +20,6 @@ import io.tugboat.model.Subresource;
 import io.tugboat.store.ObjectKey;
 import io.tugboat.store.WatchCache;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -41,8 +40,6 @@ class WorkloadControllersTest {
   static final ResourceType RS = DeploymentSync.REPLICA_SETS;
   static final ResourceType DEPLOYMENTS = DeploymentSync.DEPLOYMENTS;
   static final ResourceType EVENTS = ResourceRegistry.byPath("", "v1", "events").orElseThrow();
-  static final ResourceType NAMESPACES = ResourceRegistry.byPath("", "v1", "namespaces").orElseThrow();
-  static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir
   static Path dataDir;
